@@ -1,0 +1,42 @@
+# Two commands on a fresh clone: `make run` and `make test`. Each sets up .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test e2e bench lint demo clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## Serve the app; the first start creates data/kamdash.db and seeds the demo portfolio.
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run streamlit_app.py
+
+## The whole suite (browser tests skip with a reason when Chromium is missing).
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+## Only the browser tests.
+e2e: $(VENV)/.dev
+	$(PY) -m pytest tests/e2e -m e2e
+
+## Benchmarks (figures, not pass/fail tests).
+bench: $(VENV)/.dev
+	$(PY) -m kamdash bench
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+## Re-seed the default database with the demo portfolio.
+demo: $(VENV)/.runtime
+	$(PY) -m kamdash demo --force
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

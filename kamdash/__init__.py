@@ -1,0 +1,1 @@
+"""kamdash: key account management dashboard."""

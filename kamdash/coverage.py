@@ -1,0 +1,586 @@
+"""Stakeholder coverage: who we know in each account, how fresh the contact is, what is missing.
+
+Pure pandas, vectorised over accounts. Inputs:
+
+- ``stakeholders``: stakeholder_id, account_id, roles (';'-joined keys of ``kamdash.roles``),
+  stance (-2..+2), influence, active; optional name, title, department (used in messages).
+- ``contacts``: one row per (account_id, stakeholder_id) that was engaged up to ``as_of``:
+  last_contact (date) and recent_engagements (how many fell within ``stale_days`` of
+  ``as_of``); stakeholder_id is missing for touches with nobody named. The store computes it
+  in SQL (``store.load_contacts``); ``contact_summary`` computes the same from raw engagements.
+
+Flags per account: a role is *missing* (no active stakeholder holds it), *stale* (held, but
+no engagement with any holder within ``stale_days``), *hostile* (a decision maker or buyer
+with stance below 0); the account is *single-threaded* when one person carries all recent
+engagement. Each gap comes with a plain-language next step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from kamdash.roles import ROLE_LABELS, ROLES, STANCE_LABELS
+
+__all__ = [
+    "FRESHNESS",
+    "GAP_URGENCY",
+    "HOSTILE_ROLES",
+    "ROLE_WEIGHTS",
+    "SINGLE_THREAD_MIN_TOUCHES",
+    "STALE_CREDIT",
+    "STALE_DAYS",
+    "CoverageHeadline",
+    "CoverageReport",
+    "analyse",
+    "contact_by_person",
+    "contact_summary",
+    "coverage_gaps",
+    "coverage_scores",
+    "headline",
+    "priority",
+    "role_coverage",
+    "role_matrix",
+    "select_accounts",
+    "threads",
+    "worst_gaps",
+]
+
+# --- the tunable constants, in one place --------------------------------------------------
+
+# Points each role adds to the 0-100 coverage score (they sum to 100). The decision maker
+# and the buyer decide whether we win, so they weigh most; an ambassador is a bonus.
+ROLE_WEIGHTS: dict[str, float] = {
+    "decision_maker": 30.0,
+    "buyer": 30.0,
+    "influencer": 15.0,
+    "user": 15.0,
+    "ambassador": 10.0,
+}
+# A covered role with no engagement within this many days is stale (a quarter: the longest
+# review cadence of the source material).
+STALE_DAYS = 90
+# Share of a role's points a stale contact still earns: we know the person, but the
+# relationship is cooling.
+STALE_CREDIT = 0.5
+# Single-threaded needs at least this many recent engagements with named people, all with the
+# same person: one or two touches in a quarter say little about how many threads we have.
+SINGLE_THREAD_MIN_TOUCHES = 3
+# Roles whose hostility (stance < 0) is flagged: they can block a purchase on their own.
+HOSTILE_ROLES: tuple[str, ...] = ("decision_maker", "buyer")
+# How urgent each kind of gap is (0..1); times the role's weight gives the gap's severity.
+# Single-threaded is the most urgent: if that one person leaves, every role goes quiet at once.
+GAP_URGENCY: dict[str, float] = {
+    "single_threaded": 1.0,
+    "missing": 0.9,
+    "hostile": 0.8,
+    "stale": 0.5,
+}
+# Freshness of contact with a role, for the heatmap: key -> label. "Fresh" is a contact
+# within a third of ``stale_days`` (30 days by default).
+FRESHNESS: dict[str, str] = {
+    "fresh": "Fresh",
+    "cooling": "Going cold",
+    "stale": "Stale or never",
+    "missing": "Nobody",
+}
+_FRESH_SHARE = 1 / 3
+_INFLUENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+# --- contacts ------------------------------------------------------------------------------
+
+
+def _day(as_of: date) -> pd.Timestamp:
+    return pd.Timestamp(as_of).normalize()
+
+
+def contact_summary(
+    engagements: pd.DataFrame, as_of: date, recent_days: int = STALE_DAYS
+) -> pd.DataFrame:
+    """Per (account_id, stakeholder_id): last_contact and recent_engagements (within
+    ``recent_days`` of ``as_of``). Engagements after ``as_of`` are ignored; touches with
+    nobody named keep a missing stakeholder_id."""
+    when = pd.to_datetime(engagements["date"])
+    keep = when <= _day(as_of)
+    frame = pd.DataFrame({
+        "account_id": engagements.loc[keep, "account_id"].astype("int64"),
+        "stakeholder_id": engagements.loc[keep, "stakeholder_id"].astype("Int64"),
+        "last_contact": when[keep],
+        "recent_engagements": (when[keep] >= _day(as_of) - pd.Timedelta(days=recent_days)),
+    })
+    out = frame.groupby(["account_id", "stakeholder_id"], dropna=False, as_index=False).agg(
+        last_contact=("last_contact", "max"), recent_engagements=("recent_engagements", "sum")
+    )
+    return _typed_contacts(out)
+
+
+def _typed_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "account_id": contacts["account_id"].astype("int64"),
+        "stakeholder_id": contacts["stakeholder_id"].astype("Int64"),
+        "last_contact": pd.to_datetime(contacts["last_contact"]).astype("datetime64[ns]"),
+        "recent_engagements": contacts["recent_engagements"].fillna(0).astype("int64"),
+    })
+
+
+def contact_by_person(
+    stakeholders: pd.DataFrame, contacts: pd.DataFrame, as_of: date
+) -> pd.DataFrame:
+    """``stakeholders`` with last_contact, days_since_contact (NaN: never met) and
+    recent_engagements of each person."""
+    named = _typed_contacts(contacts).dropna(subset=["stakeholder_id"])
+    per = named.groupby("stakeholder_id").agg(
+        last_contact=("last_contact", "max"), recent_engagements=("recent_engagements", "sum"))
+    per = per.reindex(pd.Index(stakeholders["stakeholder_id"], dtype="Int64"))
+    out = stakeholders.copy()
+    out["last_contact"] = per["last_contact"].to_numpy()
+    out["days_since_contact"] = (_day(as_of) - out["last_contact"]).dt.days.astype(float)
+    out["recent_engagements"] = per["recent_engagements"].fillna(0).astype(int).to_numpy()
+    return out
+
+
+# --- per role ------------------------------------------------------------------------------
+
+
+def _names(stakeholders: pd.DataFrame) -> pd.Series:
+    if "name" in stakeholders:
+        return stakeholders["name"].astype(str)
+    return stakeholders["stakeholder_id"].astype(str)
+
+
+def _active(stakeholders: pd.DataFrame) -> pd.DataFrame:
+    active = stakeholders.get("active", pd.Series(True, index=stakeholders.index))
+    active = active.fillna(True).astype(bool)
+    people = stakeholders.loc[active].copy()
+    people["name"] = _names(people)
+    people["stance"] = pd.to_numeric(people["stance"]).fillna(0).astype(int)
+    return people
+
+
+def _role_rows(people: pd.DataFrame) -> pd.DataFrame:
+    """One row per (active stakeholder, role held)."""
+    long = people.assign(role=people["roles"].fillna("").astype(str).str.split(";"))
+    long = long.explode("role")
+    return long[long["role"].isin(ROLES)]
+
+
+def _holders(people: pd.DataFrame, contacts: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """``_role_rows`` with the days since we last met each person (NaN: never)."""
+    long = _role_rows(people)
+    named = contacts.dropna(subset=["stakeholder_id"])
+    last = named.groupby("stakeholder_id")["last_contact"].max()
+    # (reindex rather than map: Series.map of an empty datetime Series fails in pandas 3)
+    last = last.astype("datetime64[ns]").reindex(pd.Index(long["stakeholder_id"], dtype="Int64"))
+    last_contact = pd.Series(last.to_numpy(), index=long.index)
+    return long.assign(days_since_contact=(_day(as_of) - last_contact).dt.days.astype(float))
+
+
+def _account_ids(stakeholders: pd.DataFrame, accounts: Iterable[int] | None) -> pd.Index:
+    ids = pd.Index(stakeholders["account_id"].astype("int64").unique())
+    if accounts is not None:
+        ids = ids.union(pd.Index(list(accounts), dtype="int64"))
+    return ids.sort_values()
+
+
+def role_coverage(
+    stakeholders: pd.DataFrame,
+    contacts: pd.DataFrame,
+    as_of: date,
+    stale_days: int = STALE_DAYS,
+    accounts: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """One row per (account_id, role) for every account in ``stakeholders`` (and
+    ``accounts``): holders, covered_by (names, freshest contact first), days_since_contact
+    (freshest holder; NaN if never met or nobody holds it), covered, stale, hostile,
+    hostile_people (with their stance), hostile_count, freshness (a ``FRESHNESS`` key) and
+    points (its share of the score)."""
+    contacts = _typed_contacts(contacts)
+    people = _active(stakeholders)
+    held = _holders(people, contacts, as_of).sort_values(
+        ["days_since_contact", "name"], na_position="last"
+    )
+    by = held.groupby(["account_id", "role"])
+    cov = pd.DataFrame({
+        "holders": by.size(),
+        "covered_by": by["name"].agg(", ".join),
+        "days_since_contact": by["days_since_contact"].min(),
+    })
+    hostile = held[held["role"].isin(HOSTILE_ROLES) & (held["stance"] < 0)]
+    hostile_people = hostile["name"] + " (" + hostile["stance"].map(STANCE_LABELS) + ")"
+    by_role = hostile_people.groupby([hostile["account_id"], hostile["role"]])
+    cov["hostile_people"] = by_role.agg(", ".join)
+    cov["hostile_count"] = by_role.size()
+
+    grid = pd.MultiIndex.from_product(
+        [_account_ids(stakeholders, accounts), list(ROLES)], names=["account_id", "role"]
+    )
+    cov = cov.reindex(grid)
+    cov["holders"] = cov["holders"].fillna(0).astype(int)
+    cov["covered_by"] = cov["covered_by"].fillna("")
+    cov["hostile_people"] = cov["hostile_people"].fillna("")
+    cov["hostile_count"] = cov["hostile_count"].fillna(0).astype(int)
+    covered = cov["holders"] > 0
+    days = cov["days_since_contact"]
+    fresh_enough = days.le(stale_days)
+    cov["covered"] = covered
+    cov["stale"] = covered & ~fresh_enough
+    cov["hostile"] = cov["hostile_people"] != ""
+    cov["freshness"] = np.select(
+        [~covered, ~fresh_enough, days.le(stale_days * _FRESH_SHARE)],
+        ["missing", "stale", "fresh"], "cooling",
+    )
+    credit = np.where(covered, np.where(fresh_enough, 1.0, STALE_CREDIT), 0.0)
+    weight = cov.index.get_level_values("role").map(ROLE_WEIGHTS).to_numpy(float)
+    cov["points"] = credit * weight * 100.0 / sum(ROLE_WEIGHTS.values())
+    return cov.reset_index()
+
+
+def _scores(cov: pd.DataFrame) -> pd.Series:
+    return cov.groupby("account_id")["points"].sum().astype(float).rename("coverage_score")
+
+
+def coverage_scores(
+    stakeholders: pd.DataFrame, engagements: pd.DataFrame, as_of: date, stale_days: int = 90
+) -> pd.Series:
+    """Coverage score 0..100 per account (index account_id) for every account in
+    ``stakeholders``: the ``ROLE_WEIGHTS`` of the roles its active people hold, a stale role
+    earning ``STALE_CREDIT`` of its weight. No active stakeholder scores 0."""
+    contacts = contact_summary(engagements, as_of, stale_days)
+    return _scores(role_coverage(stakeholders, contacts, as_of, stale_days))
+
+
+# --- per account ---------------------------------------------------------------------------
+
+
+def threads(
+    contacts: pd.DataFrame,
+    accounts: Iterable[int] | None = None,
+    min_touches: int = SINGLE_THREAD_MIN_TOUCHES,
+) -> pd.DataFrame:
+    """Per account (index account_id): recent_engagements with named people, people_met,
+    thread_id (the person met most) and single_threaded (one person carried every recent
+    engagement, at least ``min_touches`` of them). Touches with nobody named are left out:
+    they tell us nothing about how many threads we hold."""
+    contacts = _typed_contacts(contacts)
+    met = contacts[contacts["stakeholder_id"].notna() & (contacts["recent_engagements"] > 0)]
+    by = met.groupby("account_id")
+    top = met.sort_values(["recent_engagements", "stakeholder_id"], ascending=[False, True])
+    out = pd.DataFrame({
+        "recent_engagements": by["recent_engagements"].sum(),
+        "people_met": by.size(),
+        "thread_id": top.groupby("account_id")["stakeholder_id"].first(),
+    })
+    ids = out.index if accounts is None else out.index.union(pd.Index(list(accounts)))
+    out = out.reindex(ids.astype("int64").sort_values())
+    out.index.name = "account_id"
+    out["recent_engagements"] = out["recent_engagements"].fillna(0).astype(int)
+    out["people_met"] = out["people_met"].fillna(0).astype(int)
+    out["thread_id"] = out["thread_id"].astype("Int64")
+    out["single_threaded"] = (out["people_met"] == 1) & (out["recent_engagements"] >= min_touches)
+    return out
+
+
+def _allies(people: pd.DataFrame) -> pd.DataFrame:
+    """Per account, our best friend inside: the most supportive active person (stance >= 1),
+    the most influential among equals."""
+    fans = people[people["stance"] >= 1].assign(
+        rank=lambda f: f["influence"].map(_INFLUENCE_RANK).fillna(0)
+    ).sort_values(["stance", "rank", "name"], ascending=[False, False, True])
+    first = fans.groupby("account_id").first()
+    dept = first["department"] if "department" in first else pd.Series(np.nan, first.index)
+    return pd.DataFrame({"ally": first["name"], "ally_stance": first["stance"],
+                         "ally_department": dept.replace("", np.nan)})
+
+
+def _partners(held: pd.DataFrame, thread: pd.Series) -> pd.DataFrame:
+    """Per account, the most important role holder who is not the single thread."""
+    others = held[held["stakeholder_id"].astype("Int64") != held["account_id"].map(thread)]
+    others = others.assign(
+        weight=others["role"].map(ROLE_WEIGHTS),
+        rank=others["influence"].map(_INFLUENCE_RANK).fillna(0),
+    ).sort_values(["weight", "rank", "name"], ascending=[False, False, True])
+    first = others.groupby("account_id").first()
+    return pd.DataFrame({"partner": first["name"], "partner_role": first["role"]})
+
+
+_HEADLINE = {  # kind -> (text before the role, role capitalised?, text after the role)
+    "missing": ("No ", False, ""),
+    "stale": ("", True, " gone quiet"),
+    "hostile": ("Hostile ", False, ""),
+}
+_MISSING_STEP = {  # role -> (with an ally to ask: text around their name, without one)
+    "decision_maker": (
+        ("Find out who makes the final call: ask ", " who signs off on a purchase this size."),
+        "Find out who makes the final call, usually at the executive board.",
+    ),
+    "buyer": (
+        ("Find out who signs the purchase orders: ask ", " to introduce you to Procurement."),
+        "Find out who signs the purchase orders, usually in Procurement.",
+    ),
+    "influencer": (
+        ("Who shapes the requirements (engineering, quality, IT)? Ask ",
+         " who was involved in the last decision."),
+        "Who shapes the requirements (engineering, quality, IT)? Offer a workshop to meet them.",
+    ),
+    "user": (
+        ("Meet the people who work with our products every day: ask ", " for a site visit."),
+        "Meet the people who work with our products every day: offer a site visit.",
+    ),
+}
+_GAP_COLUMNS = ["account_id", "kind", "role", "severity", "gap", "who", "next_step"]
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Strings for concatenation ('' for missing), whatever the dtype."""
+    return values.astype(object).where(values.notna(), "").astype(str).astype(object)
+
+
+def coverage_gaps(
+    stakeholders: pd.DataFrame,
+    role_cov: pd.DataFrame,
+    thread_frame: pd.DataFrame,
+    stale_days: int = STALE_DAYS,
+) -> pd.DataFrame:
+    """Every gap, most severe first: account_id, kind (a ``GAP_URGENCY`` key), role (None for
+    single-threaded), severity (0-100), gap (a short headline), who (the people concerned)
+    and next_step (a plain-language suggestion)."""
+    people = _active(stakeholders)
+    parts = [
+        role_cov.loc[mask].assign(kind=kind)
+        for kind, mask in (("missing", ~role_cov["covered"]), ("stale", role_cov["stale"]),
+                           ("hostile", role_cov["hostile"]))
+    ]
+    gaps = pd.concat(parts, ignore_index=True).join(_allies(people), on="account_id")
+    kind, role = gaps["kind"], gaps["role"]
+    label = _text(role.map(ROLE_LABELS))
+    ally, has_ally = _text(gaps["ally"]), gaps["ally"].notna()
+    headline = pd.Series("", index=gaps.index, dtype=object)
+    step = pd.Series("", index=gaps.index, dtype=object)
+
+    for k, (before, capital, after) in _HEADLINE.items():
+        at = kind == k
+        headline[at] = (before + (label if capital else label.str.lower()) + after)[at]
+
+    missing = kind == "missing"
+    for r, ((before, after), alone) in _MISSING_STEP.items():
+        at = missing & (role == r)
+        step[at & has_ally] = (before + ally + after)[at & has_ally]
+        step[at & ~has_ally] = alone
+    at = missing & (role == "ambassador")
+    dept = _text(gaps["ally_department"]).replace("", "the account")
+    fan = ally + " (" + _text(gaps["ally_stance"].map(STANCE_LABELS)) + ")"
+    step[at & has_ally] = ("Who in " + dept + " already likes us? " + fan
+                           + " could be one: ask them to speak up for us.")[at & has_ally]
+    step[at & ~has_ally] = ("Nobody is a supporter yet: who already likes working with us? "
+                            "Start with the users.")
+
+    at = kind == "stale"
+    days = gaps["days_since_contact"]
+    since = (" for " + _text(days.round().astype("Int64")) + " days").where(days.notna(),
+                                                                          " on record")
+    step[at] = ("No contact with " + _text(gaps["covered_by"]) + since
+                + ": book a meeting or a call.")[at]
+
+    at = kind == "hostile"
+    win = (", and ask " + ally + " how to win them over.").where(has_ally, " and who they trust.")
+    verb = pd.Series(" is", index=gaps.index).where(gaps["hostile_count"].fillna(0) <= 1, " are")
+    step[at] = (_text(gaps["hostile_people"]) + verb + " against us. Find out what went wrong"
+                + win)[at]
+
+    weight = role.map(ROLE_WEIGHTS).astype(float) / max(ROLE_WEIGHTS.values())
+    gaps = gaps.assign(
+        severity=(kind.map(GAP_URGENCY).astype(float) * weight * 100).round().astype(int),
+        gap=headline,
+        who=_text(gaps["covered_by"]).where(~at, _text(gaps["hostile_people"])),
+        next_step=step,
+    )
+    single = _single_thread_gaps(people, thread_frame, stale_days)
+    found = [frame for frame in (single, gaps[_GAP_COLUMNS]) if len(frame)]
+    out = (pd.concat(found, ignore_index=True) if found
+           else pd.DataFrame({c: pd.Series(dtype=object) for c in _GAP_COLUMNS}))
+    out = out.astype({"account_id": "int64", "severity": "int64"})
+    return out.sort_values(["severity", "account_id"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def _single_thread_gaps(
+    people: pd.DataFrame, thread_frame: pd.DataFrame, stale_days: int
+) -> pd.DataFrame:
+    single = thread_frame[thread_frame["single_threaded"]]
+    names = people.set_index("stakeholder_id")["name"]
+    # The thread may have left since (inactive): fall back to a neutral word then.
+    thread = _text(pd.Series(names.reindex(single["thread_id"]).to_numpy(), single.index))
+    thread = thread.replace("", "one person")
+    partners = _partners(_role_rows(people), single["thread_id"]).reindex(single.index)
+    partner = (_text(partners["partner"]) + " ("
+               + _text(partners["partner_role"].map(ROLE_LABELS)).str.lower() + ")")
+    ask = (" into the next meeting, or call " + partner + " directly.").where(
+        partners["partner"].notna(), ".")
+    step = ("All " + _text(single["recent_engagements"]) + " contacts in the last "
+            + str(stale_days) + " days were with " + thread + ". Ask them to bring a "
+            "colleague" + ask)
+    return pd.DataFrame({
+        "account_id": single.index.to_numpy(),
+        "kind": "single_threaded",
+        "role": None,
+        "severity": round(GAP_URGENCY["single_threaded"] * 100),
+        "gap": "Single-threaded",
+        "who": thread.to_numpy(dtype=object),
+        "next_step": step.to_numpy(dtype=object),
+    })
+
+
+# --- for people ----------------------------------------------------------------------------
+
+_PRIORITY_BINS = (-1, 39, 74, 100)
+_PRIORITY_LABELS = ("Low", "Medium", "High")
+
+
+def priority(severity: pd.Series) -> pd.Series:
+    """Severity 0-100 as a word: High (75+), Medium (40-74), Low."""
+    return pd.cut(severity, _PRIORITY_BINS, labels=_PRIORITY_LABELS).astype(str)
+
+
+def _last_contact_text(days: pd.Series, covered: pd.Series) -> pd.Series:
+    whole = days.fillna(0).astype(int)
+    text = np.select(
+        [~covered, days.isna(), whole == 0, whole == 1],
+        ["", "never", "today", "yesterday"],
+        default=whole.astype(str) + " days ago",
+    )
+    return pd.Series(text, index=days.index)
+
+
+def role_matrix(stakeholders: pd.DataFrame, role_cov: pd.DataFrame) -> pd.DataFrame:
+    """Roles x people of ONE account, for display: role, status, covered_by, last_contact
+    (words), then one True/False column per active stakeholder (in the given order) saying
+    whether they hold the role. ``role_cov`` is that account's ``role_coverage`` rows."""
+    cov = role_cov.set_index("role").reindex(list(ROLES))
+    status = np.select(
+        [~cov["covered"], cov["hostile"] & cov["stale"], cov["hostile"], cov["stale"]],
+        ["Missing", "Hostile, gone quiet", "Hostile", "Gone quiet"],
+        default="Covered",
+    )
+    table = pd.DataFrame({
+        "role": [ROLE_LABELS[r] for r in ROLES],
+        "status": status,
+        "covered_by": cov["covered_by"].to_numpy(),
+        "last_contact": _last_contact_text(cov["days_since_contact"], cov["covered"]).to_numpy(),
+    })
+    people = _active(stakeholders)
+    held = _role_rows(people)
+    names = list(dict.fromkeys(people["name"]))
+    ticks = pd.crosstab(held["role"], held["name"]).reindex(
+        index=list(ROLES), columns=names, fill_value=0) > 0
+    # A person called e.g. "status" must not overwrite a fixed column: give them a suffix.
+    ticks.columns = [n + " " if n in table.columns else n for n in ticks.columns]
+    return pd.concat([table, ticks.reset_index(drop=True)], axis=1)
+
+
+def worst_gaps(gaps: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """``gaps`` with the account's name, is_key, manager, industry and annual_revenue (from
+    ``accounts``, index account_id) and a priority word; most severe first, key accounts and
+    then bigger revenue first among equals. Gaps of accounts not in ``accounts`` are dropped."""
+    cols = ["name", "is_key", "manager", "industry", "annual_revenue"]
+    table = gaps.join(accounts[cols], on="account_id", how="inner")
+    table = table.assign(priority=priority(table["severity"]))
+    return table.sort_values(
+        ["severity", "is_key", "annual_revenue", "account_id"],
+        ascending=[False, False, False, True], na_position="last", kind="stable",
+    ).reset_index(drop=True)
+
+
+def select_accounts(
+    accounts: pd.DataFrame,
+    managers: Iterable[str] = (),
+    industries: Iterable[str] = (),
+    key: bool | None = None,
+) -> pd.DataFrame:
+    """The accounts of the chosen managers and industries (none chosen: all), only key
+    accounts (``key=True``), only the others (False) or both (None)."""
+    keep = pd.Series(True, index=accounts.index)
+    managers, industries = list(managers), list(industries)
+    if managers:
+        keep &= accounts["manager"].isin(managers)
+    if industries:
+        keep &= accounts["industry"].isin(industries)
+    if key is not None:
+        keep &= accounts["is_key"].astype(bool) == key
+    return accounts[keep]
+
+
+# --- everything at once --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """``roles``: ``role_coverage``; ``accounts``: one row per account (index account_id) with
+    coverage_score, roles_covered, missing_roles / stale_roles / hostile_roles (labels,
+    comma-separated, '' for none) and the ``threads`` columns; ``gaps``: ``coverage_gaps``."""
+
+    roles: pd.DataFrame
+    accounts: pd.DataFrame
+    gaps: pd.DataFrame
+
+
+def analyse(
+    stakeholders: pd.DataFrame,
+    contacts: pd.DataFrame,
+    as_of: date,
+    stale_days: int = STALE_DAYS,
+    accounts: Iterable[int] | None = None,
+) -> CoverageReport:
+    """Coverage of every account in ``stakeholders`` and ``accounts``: roles, flags, gaps."""
+    cov = role_coverage(stakeholders, contacts, as_of, stale_days, accounts)
+    ids = pd.Index(cov["account_id"].unique(), name="account_id")
+    thread_frame = threads(contacts, ids).reindex(ids)
+    labelled = cov.assign(label=cov["role"].map(ROLE_LABELS))
+    by_account = labelled.groupby("account_id")
+
+    def roles_where(mask: pd.Series) -> pd.Series:
+        picked = labelled[mask].groupby("account_id")["label"].agg(", ".join)
+        return picked.reindex(ids).fillna("")
+
+    summary = pd.DataFrame({
+        "coverage_score": _scores(cov).reindex(ids),
+        "roles_covered": by_account["covered"].sum().reindex(ids).astype(int),
+        "missing_roles": roles_where(~labelled["covered"]),
+        "stale_roles": roles_where(labelled["stale"]),
+        "hostile_roles": roles_where(labelled["hostile"]),
+    }).join(thread_frame)
+    summary["single_threaded"] = summary["single_threaded"].fillna(False).astype(bool)
+    gaps = coverage_gaps(stakeholders, cov, thread_frame, stale_days)
+    return CoverageReport(roles=cov, accounts=summary, gaps=gaps)
+
+
+@dataclass(frozen=True)
+class CoverageHeadline:
+    """Portfolio figures for a set of accounts."""
+
+    accounts: int
+    average_score: float  # NaN when there are no accounts
+    single_threaded: int
+    no_decision_maker: int
+    hostile: int  # accounts with a hostile decision maker or buyer
+
+
+def headline(report: CoverageReport, account_ids: Iterable[int]) -> CoverageHeadline:
+    """How many of ``account_ids`` are single-threaded, lack a decision maker, face a hostile
+    decision maker or buyer; and their average coverage score."""
+    ids = pd.Index(list(account_ids))
+    summary = report.accounts.reindex(ids)
+    roles = report.roles[report.roles["account_id"].isin(ids)]
+    no_dm = roles[(roles["role"] == "decision_maker") & ~roles["covered"]]
+    hostile = roles[roles["hostile"]]
+    return CoverageHeadline(
+        accounts=len(ids),
+        average_score=float(summary["coverage_score"].mean()),
+        single_threaded=int(summary["single_threaded"].fillna(False).astype(bool).sum()),
+        no_decision_maker=int(no_dm["account_id"].nunique()),
+        hostile=int(hostile["account_id"].nunique()),
+    )

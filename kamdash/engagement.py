@@ -1,0 +1,348 @@
+"""Engagement trends and cadence: pure pandas over the frames the store returns.
+
+- Monthly series (per account, per KAM, portfolio): engagements by kind, distinct
+  stakeholders touched, satisfaction and revenue. Every month of the range appears; a month
+  without engagements counts zero, while revenue and satisfaction stay missing when nothing
+  was recorded (a survey not taken is not a score of zero).
+- Cadence: the agreed touches per quarter (tier default or the account's own) against the
+  touches over a rolling window; accounts behind it are overdue.
+- Declining accounts: health down two months in a row, or engagement down by a third on the
+  quarter before.
+- KAM load: key accounts per KAM against the KAM's capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from kamdash.models import EngagementKind, ManagerRole
+
+__all__ = [
+    "CADENCE_WINDOW_DAYS",
+    "DECLINE_SHARE",
+    "HEALTH_DECLINE_MIN_TOTAL",
+    "HEALTH_DROP_MIN_POINTS",
+    "KEY_TOUCHES_PER_QUARTER",
+    "KIND_LABELS",
+    "KINDS",
+    "MIN_TOUCHES_FOR_DECLINE",
+    "OTHER_TOUCHES_PER_QUARTER",
+    "cadence_compliance",
+    "cadence_targets",
+    "declining",
+    "engagement_drop",
+    "health_falling",
+    "kam_load",
+    "month_range",
+    "month_start",
+    "monthly_by_kind",
+    "monthly_trend",
+    "overdue",
+    "summarise_trend",
+    "TrendSummary",
+]
+
+# --- the tunable constants, in one place ---------------------------------------------------
+
+# Agreed touches per quarter when an account has no cadence of its own
+# (accounts.cadence_per_quarter). A key account has many threads to keep warm: a touch every
+# other week. Any other account should hear from us at least once a quarter.
+KEY_TOUCHES_PER_QUARTER = 6
+OTHER_TOUCHES_PER_QUARTER = 1
+# The rolling window cadence is counted over: one quarter, the unit targets are agreed in.
+CADENCE_WINDOW_DAYS = 91
+# Engagement "down by a third": this quarter at most (1 - DECLINE_SHARE) of the one before.
+DECLINE_SHARE = 1 / 3
+# ... and only when the quarter before had at least this many touches: 2 -> 1 is noise.
+MIN_TOUCHES_FOR_DECLINE = 3
+# Health "down two months in a row": each month at least HEALTH_DROP_MIN_POINTS below the one
+# before, and HEALTH_DECLINE_MIN_TOTAL over both: 93 -> 92 -> 90 is wobble, not a decline.
+HEALTH_DROP_MIN_POINTS = 1.0
+HEALTH_DECLINE_MIN_TOTAL = 5.0
+
+KINDS: tuple[str, ...] = tuple(k.value for k in EngagementKind)
+KIND_LABELS: dict[str, str] = {
+    "visit": "Visit",
+    "meeting": "Meeting",
+    "call": "Call",
+    "qbr": "QBR",
+    "workshop": "Workshop",
+    "email": "E-mail",
+}
+
+_TREND_COLUMNS = [*KINDS, "engagements", "stakeholders_touched", "satisfaction", "revenue"]
+
+
+# --- months ----------------------------------------------------------------------------------
+
+
+def month_start(day: date | pd.Timestamp) -> pd.Timestamp:
+    """The first day of ``day``'s month, as a Timestamp."""
+    return pd.Timestamp(day).to_period("M").to_timestamp()
+
+
+def month_range(start: date | pd.Timestamp, end: date | pd.Timestamp) -> pd.DatetimeIndex:
+    """Every month from ``start``'s to ``end``'s, as first-of-month timestamps."""
+    return pd.date_range(month_start(start), month_start(end), freq="MS", name="month").astype(
+        "datetime64[ns]")
+
+
+def _months(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+
+
+# --- monthly series --------------------------------------------------------------------------
+
+
+def monthly_by_kind(
+    counts: pd.DataFrame,
+    start: date | pd.Timestamp,
+    end: date | pd.Timestamp,
+    by: str | None = None,
+    groups: pd.Index | list | None = None,
+) -> pd.DataFrame:
+    """Engagements per month and kind, wide: a column per kind (``KINDS`` order) and
+    ``engagements`` (all kinds), a row for every month from ``start`` to ``end`` even when
+    nothing happened (zeros). ``counts`` has month, kind, engagements (and ``by``, e.g.
+    account_id or manager_id, giving one block of months per group: those in ``groups``,
+    else those present)."""
+    months = month_range(start, end)
+    frame = counts.assign(month=_months(counts["month"]))
+    frame = frame[frame["month"].isin(months) & frame["kind"].isin(KINDS)]
+    keys = ["month"] if by is None else [by, "month"]
+    wide = frame.pivot_table(index=keys, columns="kind", values="engagements", aggfunc="sum",
+                             fill_value=0)
+    if by is None:
+        grid = months
+    else:
+        ids = pd.Index(groups if groups is not None else frame[by].dropna().unique())
+        grid = pd.MultiIndex.from_product([ids.sort_values(), months], names=[by, "month"])
+    wide = wide.reindex(index=grid, columns=list(KINDS), fill_value=0).astype("int64")
+    wide.columns.name = None
+    wide["engagements"] = wide.sum(axis=1)
+    return wide
+
+
+def monthly_trend(
+    counts: pd.DataFrame,
+    touched: pd.DataFrame,
+    account_months: pd.DataFrame,
+    start: date | pd.Timestamp,
+    end: date | pd.Timestamp,
+) -> pd.DataFrame:
+    """One row per month from ``start`` to ``end`` (index ``month``) for one account, one KAM
+    or the portfolio: engagements by kind and in total, stakeholders_touched (zeros in quiet
+    months), satisfaction (mean of the surveyed accounts; missing when nobody was surveyed)
+    and revenue (sum; missing when no account recorded any).
+
+    ``counts``: month, kind, engagements; ``touched``: month, stakeholders_touched;
+    ``account_months``: month, revenue, satisfaction (rows of the accounts in scope)."""
+    out = monthly_by_kind(counts, start, end)
+    months = out.index
+    people = touched.assign(month=_months(touched["month"])).groupby("month")[
+        "stakeholders_touched"].sum()
+    out["stakeholders_touched"] = people.reindex(months, fill_value=0).astype("int64")
+    am = account_months.assign(month=_months(account_months["month"]))
+    by_month = am.groupby("month")
+    out["satisfaction"] = by_month["satisfaction"].mean().reindex(months).astype(float)
+    revenue = by_month["revenue"].sum(min_count=1)
+    out["revenue"] = revenue.reindex(months).astype(float)
+    return out[_TREND_COLUMNS]
+
+
+@dataclass(frozen=True)
+class TrendSummary:
+    """The headline of a monthly trend over its last complete months."""
+
+    months: int  # complete months summed (the last ones)
+    engagements: int
+    previous_engagements: int | None  # the same number of months before; None if too short
+    people_per_month: float  # different people met, mean per month
+    satisfaction: float  # mean survey answer (NaN: nobody surveyed)
+    revenue: float  # sum (NaN: nothing recorded)
+
+
+def summarise_trend(trend: pd.DataFrame, months: int = 3,
+                    partial_last: bool = True) -> TrendSummary:
+    """Totals of the last ``months`` complete months of a ``monthly_trend`` (the last row is
+    left out when ``partial_last``: that month is not over) and engagements in the months
+    before, for the change."""
+    complete = trend.iloc[:-1] if partial_last else trend
+    last = complete.tail(months)
+    before = complete.iloc[-2 * months:-months] if len(complete) >= 2 * months else None
+    return TrendSummary(
+        months=len(last),
+        engagements=int(last["engagements"].sum()),
+        previous_engagements=None if before is None else int(before["engagements"].sum()),
+        people_per_month=float(last["stakeholders_touched"].mean()) if len(last) else 0.0,
+        satisfaction=float(last["satisfaction"].mean()),
+        revenue=float(last["revenue"].sum(min_count=1)),
+    )
+
+
+# --- cadence ---------------------------------------------------------------------------------
+
+
+def cadence_targets(
+    accounts: pd.DataFrame,
+    key_target: float = KEY_TOUCHES_PER_QUARTER,
+    other_target: float = OTHER_TOUCHES_PER_QUARTER,
+) -> pd.Series:
+    """Agreed touches per quarter per account (index as ``accounts``): the account's own
+    ``cadence_per_quarter`` when set, else the tier default by ``is_key``."""
+    tier = np.where(accounts["is_key"].fillna(False).astype(bool), key_target, other_target)
+    own = pd.to_numeric(accounts.get("cadence_per_quarter"), errors="coerce")
+    if own is None:
+        own = pd.Series(np.nan, index=accounts.index)
+    return own.fillna(pd.Series(tier, index=accounts.index)).astype(float).rename("target")
+
+
+def cadence_compliance(
+    accounts: pd.DataFrame,
+    touches: pd.DataFrame,
+    as_of: date,
+    window_days: int = CADENCE_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Per account (index as ``accounts``): target (touches per quarter), touches in the
+    window, compliance (touches / target; NaN when no cadence is agreed, i.e. target 0),
+    behind (fewer touches than agreed), touches_short, last_touch and days_since_touch (NaN:
+    never). ``touches`` is ``store.load_touches`` output (accounts without any are absent)
+    for the same ``as_of`` and window."""
+    target = cadence_targets(accounts)
+    # A target is per quarter; a window of another length scales it.
+    target = target * window_days / CADENCE_WINDOW_DAYS
+    t = touches.set_index("account_id").reindex(accounts.index)
+    actual = t["touches"].fillna(0).astype("int64")
+    last = pd.to_datetime(t["last_touch"]).astype("datetime64[ns]")
+    agreed = target > 0
+    out = pd.DataFrame({
+        "target": target,
+        "touches": actual,
+        "compliance": (actual / target).where(agreed),
+        "behind": agreed & (actual < target),
+        "touches_short": np.ceil((target - actual).clip(lower=0)).astype("int64"),
+        "last_touch": last,
+        "days_since_touch": (pd.Timestamp(as_of) - last).dt.days.astype(float),
+    }, index=accounts.index)
+    return out
+
+
+def overdue(compliance: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """The accounts behind their cadence, key accounts first, then the furthest behind:
+    ``compliance`` rows joined with name, manager and is_key."""
+    behind = compliance[compliance["behind"]].join(accounts[["name", "manager", "is_key"]])
+    return behind.sort_values(["is_key", "compliance", "days_since_touch"],
+                              ascending=[False, True, False], na_position="last")
+
+
+# --- declining accounts ----------------------------------------------------------------------
+
+
+def engagement_drop(touches: pd.DataFrame) -> pd.DataFrame:
+    """Per account (index account_id): touches this quarter and the one before, change (share,
+    e.g. -0.5 for half as many) and dropped: down by at least ``DECLINE_SHARE`` from at least
+    ``MIN_TOUCHES_FOR_DECLINE`` touches. ``touches`` is ``store.load_touches`` output."""
+    t = touches.set_index("account_id")
+    now = t["touches"].astype(float)
+    before = t["previous_touches"].astype(float)
+    change = (now / before - 1).where(before > 0)
+    # (a hair of tolerance: 4 of 6 is down by exactly a third, whatever the float rounding)
+    dropped = (before >= MIN_TOUCHES_FOR_DECLINE) & (now <= before * (1 - DECLINE_SHARE) + 1e-9)
+    return pd.DataFrame({"touches": now.astype("int64"), "previous_touches":
+                         before.astype("int64"), "change": change, "dropped": dropped})
+
+
+def health_falling(history: pd.DataFrame, month: date | pd.Timestamp,
+                   months: int = 2) -> pd.DataFrame:
+    """Per account: score at ``month``, score_before (``months`` earlier), path ('71 → 63 →
+    61') and falling: down by at least ``HEALTH_DROP_MIN_POINTS`` in each of the last
+    ``months`` months and by ``HEALTH_DECLINE_MIN_TOTAL`` in all. ``history`` is long
+    (account_id, month, score), e.g. ``kamdash.health.health_history``."""
+    wanted = month_range(month_start(month) - pd.DateOffset(months=months), month)
+    wide = history.assign(month=_months(history["month"])).pivot_table(
+        index="account_id", columns="month", values="score", aggfunc="first").reindex(
+        columns=wanted)
+    steps = wide.diff(axis=1).iloc[:, 1:]
+    total = wide.iloc[:, -1] - wide.iloc[:, 0]
+    falling = ((steps <= -HEALTH_DROP_MIN_POINTS).all(axis=1) & steps.notna().all(axis=1)
+               & (total <= -HEALTH_DECLINE_MIN_TOTAL))
+    out = pd.DataFrame({
+        "score": wide.iloc[:, -1],
+        "score_before": wide.iloc[:, 0],
+        "path": _path(wide),
+        "falling": falling,
+    })
+    return out
+
+
+def _path(wide: pd.DataFrame) -> pd.Series:
+    """'71 → 63 → 61' per row of monthly scores ('?' for a month without a score)."""
+    parts = [wide[c].round(0).astype("Int64").astype("string").fillna("?") for c in wide]
+    if not parts:
+        return pd.Series("", index=wide.index)
+    path = parts[0]
+    for part in parts[1:]:
+        path = path + " → " + part
+    return path.astype(object)
+
+
+def declining(
+    accounts: pd.DataFrame,
+    falling: pd.DataFrame,
+    drop: pd.DataFrame,
+) -> pd.DataFrame:
+    """Accounts whose health fell two months in a row or whose engagement fell by a third on
+    the quarter before, with the reason in words: name, manager, is_key, score, path,
+    touches, previous_touches, change, health_falling, engagement_dropped, reason. Both
+    reasons first, then the lowest health."""
+    f = falling.reindex(accounts.index)
+    d = drop.reindex(accounts.index)
+    by_health = f["falling"].astype("boolean").fillna(False).astype(bool)
+    by_engagement = d["dropped"].astype("boolean").fillna(False).astype(bool)
+    out = accounts[["name", "manager", "is_key"]].assign(
+        score=f["score"], path=f["path"], touches=d["touches"].fillna(0).astype("int64"),
+        previous_touches=d["previous_touches"].fillna(0).astype("int64"), change=d["change"],
+        health_falling=by_health, engagement_dropped=by_engagement,
+    )[by_health | by_engagement]
+    health_text = "Health falling: " + out["path"].fillna("")
+    pct = (-out["change"] * 100).round(0).fillna(0).astype("int64").astype(str)
+    engagement_text = ("Touches down " + pct + "% on the quarter before: "
+                       + out["previous_touches"].astype(str) + " → " + out["touches"].astype(str))
+    both = out["health_falling"] & out["engagement_dropped"]
+    out["reason"] = np.where(
+        both, health_text + "; touches down " + pct + "%: " + out["previous_touches"].astype(str)
+        + " → " + out["touches"].astype(str),
+        np.where(out["health_falling"], health_text, engagement_text))
+    out["reasons"] = out["health_falling"].astype(int) + out["engagement_dropped"].astype(int)
+    out = out.sort_values(["reasons", "is_key", "score"], ascending=[False, False, True],
+                          na_position="last")
+    return out.drop(columns="reasons")
+
+
+# --- KAM load --------------------------------------------------------------------------------
+
+
+def kam_load(accounts: pd.DataFrame, managers: pd.DataFrame) -> pd.DataFrame:
+    """Per key account manager (role KAM; index manager_id): name, capacity, key_accounts,
+    other_accounts, load (key accounts / capacity) and over_capacity, most loaded first.
+    ``accounts`` needs manager_id and is_key; ``managers`` name, role, capacity."""
+    kams = managers[managers["role"] == ManagerRole.kam.value]
+    owned = accounts.dropna(subset=["manager_id"])
+    ids = owned["manager_id"].astype("int64")
+    key = owned["is_key"].astype(bool)
+    key_count = key.groupby(ids).sum().reindex(kams.index, fill_value=0).astype("int64")
+    other_count = (~key).groupby(ids).sum().reindex(kams.index, fill_value=0).astype("int64")
+    capacity = pd.to_numeric(kams["capacity"], errors="coerce").astype(float)
+    out = pd.DataFrame({
+        "name": kams["name"],
+        "capacity": capacity,
+        "key_accounts": key_count,
+        "other_accounts": other_count,
+        "load": (key_count / capacity).where(capacity > 0),
+        "over_capacity": key_count > capacity.fillna(np.inf),
+    }, index=kams.index)
+    return out.sort_values(["load", "name"], ascending=[False, True], na_position="last")

@@ -1,0 +1,181 @@
+"""The schema, in one place: every SQLModel table and the enums its columns take.
+
+Nobody defines a table anywhere else; reads and writes live in ``kamdash.store``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Role(StrEnum):
+    """The five buying roles of the source material (a stakeholder may hold several)."""
+
+    buyer = "buyer"
+    user = "user"
+    decision_maker = "decision_maker"
+    influencer = "influencer"
+    ambassador = "ambassador"
+
+
+class Influence(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class EngagementKind(StrEnum):
+    visit = "visit"
+    meeting = "meeting"
+    call = "call"
+    qbr = "qbr"
+    workshop = "workshop"
+    email = "email"
+
+
+class ManagerRole(StrEnum):
+    kam = "kam"  # key account manager: a handful of key accounts
+    account_manager = "account_manager"  # 10-20 ordinary accounts
+
+
+# Stance of a stakeholder towards us, -2..+2 (enemy .. mentor).
+STANCES: dict[int, str] = {
+    -2: "enemy",
+    -1: "non-supporter",
+    0: "neutral",
+    1: "supporter",
+    2: "mentor",
+}
+
+
+class Manager(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str = Field(unique=True)
+    role: str = Field(default=ManagerRole.kam.value)
+    capacity: int = Field(default=6, description="accounts this person can serve well")
+
+
+class Account(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("employees IS NULL OR employees >= 0", name="ck_account_employees"),
+        CheckConstraint(
+            "annual_revenue IS NULL OR annual_revenue >= 0", name="ck_account_revenue"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    industry: str | None = None
+    country: str | None = None
+    city: str | None = None
+    employees: int | None = None
+    annual_revenue: float | None = Field(default=None, description="our revenue, last 12 months")
+    customer_since: date | None = None
+    manager_id: int | None = Field(default=None, foreign_key="manager.id", index=True)
+    # Agreed engagement cadence override (touches per quarter); None -> tier default.
+    cadence_per_quarter: int | None = None
+
+
+class Rating(SQLModel, table=True):
+    """One rating of one account on one criterion; history is kept, the latest wins."""
+
+    __table_args__ = (
+        CheckConstraint("value BETWEEN 1 AND 10", name="ck_rating_value"),
+        Index("ix_rating_account_criterion", "account_id", "criterion", "rated_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    criterion: str
+    value: int
+    rated_on: date
+    rated_by: str | None = None
+
+
+class Stakeholder(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("account_id", "name", name="uq_stakeholder_account_name"),
+        CheckConstraint("stance BETWEEN -2 AND 2", name="ck_stakeholder_stance"),
+        CheckConstraint("influence IN ('low', 'medium', 'high')", name="ck_stakeholder_influence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    name: str
+    title: str | None = None
+    department: str | None = Field(default=None, description="buying centre")
+    roles: str = Field(default="", description="canonical role keys joined by ';'")
+    influence: str = Field(default=Influence.medium.value)
+    stance: int = Field(default=0)
+    reports_to_id: int | None = Field(
+        default=None, foreign_key="stakeholder.id", ondelete="SET NULL"
+    )
+    email: str | None = None
+    active: bool = Field(default=True)
+
+
+class Engagement(SQLModel, table=True):
+    __table_args__ = (Index("ix_engagement_account_date", "account_id", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    stakeholder_id: int | None = Field(
+        default=None, foreign_key="stakeholder.id", index=True, ondelete="SET NULL"
+    )
+    date: date
+    kind: str
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sentiment: int = Field(default=0, description="-2 (very negative) .. +2 (very positive)")
+    logged_by: str | None = None
+
+
+class AccountMonth(SQLModel, table=True):
+    """Revenue and surveyed satisfaction (0-10) of one account in one month."""
+
+    __tablename__ = "account_month"
+    __table_args__ = (
+        CheckConstraint(
+            "satisfaction IS NULL OR satisfaction BETWEEN 0 AND 10", name="ck_month_satisfaction"
+        ),
+    )
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True, ondelete="CASCADE")
+    month: date = Field(primary_key=True, description="first day of the month")
+    revenue: float = 0.0
+    satisfaction: float | None = None
+
+
+class Scenario(SQLModel, table=True):
+    """A saved what-if: criterion weights and the selection rule, shareable by name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    weights: str = Field(sa_column=Column(Text, nullable=False), description="JSON object")
+    rule: str = Field(sa_column=Column(Text, nullable=False), description="JSON object")
+    author: str | None = None
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class Designation(SQLModel, table=True):
+    """Key-account status changes; an account's latest row is its status today."""
+
+    __table_args__ = (Index("ix_designation_account_changed", "account_id", "changed_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    is_key: bool
+    changed_on: date
+    reason: str | None = None
+    changed_by: str | None = None
+
+
+class Meta(SQLModel, table=True):
+    """Small key/value facts about the database, e.g. the data version every write bumps."""
+
+    key: str = Field(primary_key=True)
+    value: int = 0

@@ -1,0 +1,244 @@
+"""What-if key-account selection: a rule over the ranking, and the diff with today's list.
+
+Pure pandas; the Selection page and the tests call these with frames from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from kamdash import criteria
+from kamdash.scoring import MISSING_POLICIES
+
+# The scenario a new visitor sees: five criteria, revenue potential and fit weigh most.
+DEFAULT_WEIGHTS: dict[str, int] = {
+    "revenue_potential": 5,
+    "product_fit": 4,
+    "partnership": 3,
+    "strategic_value": 3,
+    "solvency": 2,
+}
+WEIGHT_MIN, WEIGHT_MAX = 0, 10  # slider range; relative importance, not percentages
+DEFAULT_MISSING = "floor"  # conservative: an unrated criterion counts against the account
+DEFAULT_THRESHOLD = 7.0
+RULES = ("top_n", "threshold")
+
+# Change labels, worded for leadership. Demotion is flagged: it costs a relationship.
+PROMOTED, DEMOTED, STAYS_KEY, NOT_KEY = "Promoted", "Demoted", "Stays key", "—"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Which ranked accounts become key: the best ``n``, or all scoring >= ``threshold``."""
+
+    kind: str = "top_n"
+    n: int = 20
+    threshold: float = DEFAULT_THRESHOLD
+
+    def __post_init__(self) -> None:
+        if self.kind not in RULES:
+            raise ValueError(f"rule must be one of {RULES}, got {self.kind!r}")
+        if self.n < 0:
+            raise ValueError(f"the number of key accounts must not be negative, got {self.n}")
+        if not 1 <= self.threshold <= 10:
+            raise ValueError(f"the score threshold must be within 1..10, got {self.threshold}")
+
+    def describe(self) -> str:
+        if self.kind == "top_n":
+            return f"the top {self.n} accounts by score"
+        return f"every account scoring {self.threshold:g} or more"
+
+
+def select_key_accounts(ranked: pd.DataFrame, rule: Rule) -> pd.Series:
+    """Boolean Series (same index and order as ``ranked``): would this account be key?"""
+    if rule.kind == "top_n":
+        chosen = pd.Series(False, index=ranked.index)
+        chosen.iloc[: rule.n] = True
+        return chosen & ranked["score"].notna()
+    return ranked["score"].ge(rule.threshold).fillna(False)
+
+
+def compare_with_today(would_be_key: pd.Series, key_today: pd.Series) -> pd.Series:
+    """Per account: Promoted, Demoted, Stays key or '—' (not key either way).
+
+    ``key_today`` may lack accounts (never designated): those are not key today.
+    """
+    today = key_today.reindex(would_be_key.index).fillna(False).astype(bool)
+    change = pd.Series(NOT_KEY, index=would_be_key.index, dtype=object)
+    change[would_be_key & today] = STAYS_KEY
+    change[would_be_key & ~today] = PROMOTED
+    change[~would_be_key & today] = DEMOTED
+    return change
+
+
+def validate_link(params: Mapping[str, str | list[str]]) -> list[str]:
+    """Plain-language problems with a shared scenario link's parameters (empty when fine).
+
+    The Selection page binds its widgets to the URL; Streamlit silently drops values a widget
+    cannot take, so this names them for the reader instead of leaving them wondering.
+    """
+    problems: list[str] = []
+    for name, raw in params.items():
+        values = [raw] if isinstance(raw, str) else list(raw)
+        if name == "criteria":  # the multiselect writes labels, e.g. criteria=Solvency
+            labels = {c.label for c in criteria.CRITERIA}
+            for value in values:
+                if value not in labels:
+                    problems.append(
+                        f"'{value}' is not a selection criterion, so it was left out."
+                    )
+        elif name.startswith("w_"):
+            key = name[2:]
+            if key not in criteria.BY_KEY:
+                problems.append(
+                    f"'{key}' is not a selection criterion, so its weight was ignored."
+                )
+                continue
+            for value in values:
+                problem = _weight_problem(criteria.label(key), value)
+                if problem:
+                    problems.append(problem)
+        elif name == "missing" and any(v not in MISSING_POLICIES for v in values):
+            problems.append(
+                f"'{values[0]}' is not a way to treat missing ratings "
+                f"(use {' or '.join(MISSING_POLICIES)}); the default was used."
+            )
+        elif name == "rule" and any(v not in RULES for v in values):
+            problems.append(
+                f"'{values[0]}' is not a selection rule (use top_n or threshold); "
+                "the default was used."
+            )
+    return problems
+
+
+def _weight_problem(label: str, value: str) -> str | None:
+    try:
+        w = float(value)
+    except ValueError:
+        return f"The weight for {label} in the link, '{value}', is not a number; it was ignored."
+    if not WEIGHT_MIN <= w <= WEIGHT_MAX or w != int(w):
+        return (
+            f"The weight for {label} in the link is {value}; weights are whole numbers "
+            f"from {WEIGHT_MIN} to {WEIGHT_MAX}, so it was ignored."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A scenario applied to the portfolio: the ranking and what changes against today."""
+
+    ranked: pd.DataFrame  # score_accounts output, best first
+    table: pd.DataFrame  # one row per account, best first, ready to show
+    promoted: pd.DataFrame  # rows of ``table``
+    demoted: pd.DataFrame
+    key_count: int
+    key_revenue_share: float  # of the accounts the scenario makes key, 0..1
+    key_count_today: int
+    key_revenue_share_today: float
+
+
+def evaluate(
+    ratings: pd.DataFrame,
+    accounts: pd.DataFrame,
+    weights: Mapping[str, float],
+    missing: str = DEFAULT_MISSING,
+    rule: Rule | None = None,
+) -> Outcome:
+    """Score, select and compare in one call (ValueError from ``score_accounts`` passes up).
+
+    ``accounts`` needs ``name``, ``is_key`` and ``annual_revenue`` (plus optional
+    ``industry`` and ``manager``), indexed by account id like ``ratings``.
+    """
+    from kamdash.scoring import score_accounts
+
+    rule = rule or Rule()
+    weighted = [k for k, w in weights.items() if w]
+    ranked = score_accounts(ratings.reindex(columns=weighted), weights, missing)
+    would = select_key_accounts(ranked, rule)
+    change = compare_with_today(would, accounts["is_key"])
+    info = accounts.reindex(ranked.index)
+    table = pd.DataFrame(
+        {
+            "rank": ranked["rank"],
+            "name": info["name"],
+            "score": ranked["score"],
+            "would_be_key": would,
+            "key_today": info["is_key"].fillna(False).astype(bool),
+            "change": change,
+            "industry": info.get("industry"),
+            "manager": info.get("manager"),
+            "annual_revenue": info["annual_revenue"],
+        },
+        index=ranked.index,
+    )
+    revenue = table["annual_revenue"].fillna(0.0)
+    total = revenue.sum()
+    return Outcome(
+        ranked=ranked,
+        table=table,
+        promoted=table[change == PROMOTED],
+        demoted=table[change == DEMOTED],
+        key_count=int(would.sum()),
+        key_revenue_share=float(revenue[would].sum() / total) if total else 0.0,
+        key_count_today=int(table["key_today"].sum()),
+        key_revenue_share_today=(
+            float(revenue[table["key_today"]].sum() / total) if total else 0.0
+        ),
+    )
+
+
+SCENARIO_NAME_MAX = 80
+
+
+def link_params(
+    weights: Mapping[str, float], missing: str = DEFAULT_MISSING, rule: Rule | None = None
+) -> dict[str, list[str]]:
+    """The Selection page's URL parameters that reopen this scenario exactly.
+
+    Mirrors the page's bound widgets: criteria by label, ``w_<key>`` per weight, the missing
+    policy and the rule. Values equal to the page defaults are written too, so a saved link
+    does not change meaning when the defaults do.
+    """
+    rule = rule or Rule()
+    params: dict[str, list[str]] = {
+        "criteria": [criteria.label(k) for k in weights],
+        **{f"w_{k}": [f"{w:g}"] for k, w in weights.items()},
+        "missing": [missing],
+        "rule": [rule.kind],
+    }
+    if rule.kind == "top_n":
+        params["n"] = [str(rule.n)]
+    else:
+        params["threshold"] = [f"{rule.threshold:g}"]
+    return params
+
+
+def describe_weights(weights: Mapping[str, float]) -> str:
+    """'Revenue potential 5 · Solvency 2': a saved scenario's weights in one line."""
+    known = {k: w for k, w in weights.items() if k in criteria.BY_KEY}
+    return " · ".join(f"{criteria.label(k)} {w:g}" for k, w in known.items())
+
+
+def saved_link_query(weights: Mapping[str, float], rule: Mapping[str, object]) -> str:
+    """The query string that reopens a saved scenario (``rule`` as stored by the page)."""
+    params = link_params(
+        weights,
+        str(rule.get("missing", DEFAULT_MISSING)),
+        Rule(str(rule.get("kind", "top_n")), n=int(rule.get("n", 20)),
+             threshold=float(rule.get("threshold", DEFAULT_THRESHOLD))),
+    )
+    return urlencode(params, doseq=True)
+
+
+def scenario_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a saved scenario, or None when it can."""
+    if not name.strip():
+        return "Give the scenario a name."
+    if len(name.strip()) > SCENARIO_NAME_MAX:
+        return f"Keep the name under {SCENARIO_NAME_MAX} characters (it has {len(name.strip())})."
+    return None

@@ -1,0 +1,17 @@
+"""The store: the only place that talks SQL. Reads return DataFrames; writes are transactions.
+
+One module per capability (``core``: accounts, ratings, scenarios, bulk writes and the data
+version; more beside it as the product grows), all re-exported here so callers write
+``store.load_accounts(engine)``.
+"""
+
+from kamdash.store.core import *  # noqa: F403
+from kamdash.store.core import __all__ as _core_all
+from kamdash.store.engagement import *  # noqa: F403
+from kamdash.store.engagement import __all__ as _engagement_all
+from kamdash.store.imports import *  # noqa: F403
+from kamdash.store.imports import __all__ as _imports_all
+from kamdash.store.stakeholders import *  # noqa: F403
+from kamdash.store.stakeholders import __all__ as _stakeholders_all
+
+__all__ = [*_core_all, *_imports_all, *_stakeholders_all, *_engagement_all]

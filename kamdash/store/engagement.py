@@ -1,0 +1,347 @@
+"""Engagements, monthly figures and the engagement log: the reads trends and health need.
+
+Monthly series are grouped in SQL (``GROUP BY`` month over the index on
+``engagement(account_id, date)``), so a page never pulls a million events into pandas. Months
+are bucketed per dialect (SQLite ``strftime``, PostgreSQL ``to_char``) by ``month_start``.
+Groups without events are absent here; ``kamdash.engagement`` fills them in as zeros.
+
+``log_engagement`` checks every field first and writes nothing when any is wrong: it raises
+``EngagementRejected`` (a ValueError) naming each problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+
+import pandas as pd
+from sqlalchemy import String, case, func, literal_column, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session
+
+from kamdash.models import Account, AccountMonth, Engagement, EngagementKind, Stakeholder
+from kamdash.store.core import bump_version, ensure_writable, read_frame
+
+__all__ = [
+    "MAX_LOGGED_BY",
+    "MAX_SUMMARY",
+    "EngagementRejected",
+    "load_account_engagements",
+    "load_account_months",
+    "load_contact_months",
+    "load_touches",
+    "log_engagement",
+    "monthly_engagement",
+    "monthly_engagement_by_account",
+    "monthly_engagement_by_manager",
+    "monthly_stakeholders_touched",
+]
+
+MAX_SUMMARY = 2000  # characters: a few paragraphs of notes, not a pasted e-mail thread
+MAX_LOGGED_BY = 200
+SENTIMENTS = range(-2, 3)  # -2 very negative .. +2 very positive
+
+
+# --- month bucketing, per dialect ------------------------------------------------------------
+
+
+class month_start(FunctionElement):  # noqa: N801 - reads like the SQL function it renders
+    """The first day of the month of a date column, as text 'YYYY-MM-01' on every dialect."""
+
+    type = String()
+    name = "month_start"
+    inherit_cache = True
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    (day,) = element.clauses
+    # A literal, not a bound parameter: SELECT and GROUP BY must render the same expression.
+    return compiler.process(func.strftime(literal_column("'%Y-%m-01'"), day), **kw)
+
+
+@compiles(month_start)
+def _month_start_default(element, compiler, **kw):  # PostgreSQL
+    (day,) = element.clauses
+    return compiler.process(func.to_char(day, literal_column("'YYYY-MM-01'")), **kw)
+
+
+def _months(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values.astype(str)).astype("datetime64[ns]")
+
+
+def _since(stmt, since: dt.date | None):
+    return stmt if since is None else stmt.where(Engagement.date >= since)
+
+
+# --- monthly reads ---------------------------------------------------------------------------
+
+
+def _monthly(engine: Engine, group: list, where: list, since: dt.date | None,
+             join_account: bool = False) -> pd.DataFrame:
+    month = month_start(Engagement.date).label("month")
+    stmt = select(*group, month, Engagement.kind, func.count().label("engagements"))
+    if join_account:
+        stmt = stmt.join(Account, Account.id == Engagement.account_id)
+    stmt = _since(stmt.where(*where), since)
+    keys = [*group, month, Engagement.kind]
+    order = [*(g.asc().nulls_last() for g in group), month, Engagement.kind]
+    df = read_frame(engine, stmt.group_by(*keys).order_by(*order))
+    df["month"] = _months(df["month"])
+    df["kind"] = df["kind"].astype(str)
+    df["engagements"] = df["engagements"].astype("int64")
+    return df
+
+
+def monthly_engagement(
+    engine: Engine, account_id: int | None = None, since: dt.date | None = None
+) -> pd.DataFrame:
+    """Engagements per month and kind: columns month (first of month), kind, engagements.
+    One account's when ``account_id`` is given, the whole portfolio's when None; only events
+    on or after ``since``. Months without events are absent."""
+    where = [] if account_id is None else [Engagement.account_id == account_id]
+    return _monthly(engine, [], where, since)
+
+
+def monthly_engagement_by_account(
+    engine: Engine, since: dt.date | None = None, manager_id: int | None = None
+) -> pd.DataFrame:
+    """Engagements per account, month and kind (account_id, month, kind, engagements), of
+    every account or of one manager's accounts."""
+    if manager_id is None:
+        return _monthly(engine, [Engagement.account_id], [], since)
+    return _monthly(engine, [Engagement.account_id], [Account.manager_id == manager_id], since,
+                    join_account=True)
+
+
+def monthly_engagement_by_manager(
+    engine: Engine, since: dt.date | None = None
+) -> pd.DataFrame:
+    """Engagements per manager, month and kind (manager_id, month, kind, engagements);
+    accounts without a manager have a missing manager_id."""
+    df = _monthly(engine, [Account.manager_id], [], since, join_account=True)
+    df["manager_id"] = df["manager_id"].astype("Int64")
+    return df
+
+
+def monthly_stakeholders_touched(
+    engine: Engine,
+    account_id: int | None = None,
+    manager_id: int | None = None,
+    since: dt.date | None = None,
+    by_account: bool = False,
+) -> pd.DataFrame:
+    """Different named people engaged per month (month, stakeholders_touched): of one
+    account, of one manager's accounts, or of the portfolio; per account too (an account_id
+    column first) with ``by_account``. A person belongs to one account, so the counts of
+    several accounts add up."""
+    month = month_start(Engagement.date).label("month")
+    group = [Engagement.account_id] if by_account else []
+    stmt = select(*group, month, func.count(Engagement.stakeholder_id.distinct()).label(
+        "stakeholders_touched"))
+    if account_id is not None:
+        stmt = stmt.where(Engagement.account_id == account_id)
+    if manager_id is not None:
+        stmt = stmt.join(Account, Account.id == Engagement.account_id).where(
+            Account.manager_id == manager_id)
+    stmt = _since(stmt.where(Engagement.stakeholder_id.is_not(None)), since)
+    df = read_frame(engine, stmt.group_by(*group, month).order_by(*group, month))
+    df["month"] = _months(df["month"])
+    df["stakeholders_touched"] = df["stakeholders_touched"].astype("int64")
+    return df
+
+
+def load_contact_months(
+    engine: Engine, since: dt.date | None = None, account_id: int | None = None
+) -> pd.DataFrame:
+    """Per account, named person and month: engagements and last_contact (the latest day
+    we met them that month). Enough to tell, as of any day, who was met lately."""
+    month = month_start(Engagement.date).label("month")
+    stmt = select(
+        Engagement.account_id, Engagement.stakeholder_id, month,
+        func.count().label("engagements"), func.max(Engagement.date).label("last_contact"),
+    ).where(Engagement.stakeholder_id.is_not(None))
+    if account_id is not None:
+        stmt = stmt.where(Engagement.account_id == account_id)
+    keys = [Engagement.account_id, Engagement.stakeholder_id, month]
+    df = read_frame(engine, _since(stmt, since).group_by(*keys).order_by(*keys))
+    return pd.DataFrame({
+        "account_id": df["account_id"].astype("int64"),
+        "stakeholder_id": df["stakeholder_id"].astype("int64"),
+        "month": _months(df["month"]),
+        "engagements": df["engagements"].astype("int64"),
+        "last_contact": pd.to_datetime(df["last_contact"]).astype("datetime64[ns]"),
+    })
+
+
+def load_touches(engine: Engine, as_of: dt.date, window_days: int) -> pd.DataFrame:
+    """Per account with any engagement up to ``as_of``: touches in the ``window_days`` up to
+    and including ``as_of``, previous_touches in the window before that, and last_touch."""
+    start = as_of - dt.timedelta(days=window_days)  # the window is (start, as_of]
+    before = start - dt.timedelta(days=window_days)
+    stmt = (
+        select(
+            Engagement.account_id,
+            func.sum(case((Engagement.date > start, 1), else_=0)).label("touches"),
+            func.sum(case(((Engagement.date > before) & (Engagement.date <= start), 1),
+                          else_=0)).label("previous_touches"),
+            func.max(Engagement.date).label("last_touch"),
+        )
+        .where(Engagement.date <= as_of)
+        .group_by(Engagement.account_id)
+        .order_by(Engagement.account_id)
+    )
+    df = read_frame(engine, stmt)
+    return pd.DataFrame({
+        "account_id": df["account_id"].astype("int64"),
+        "touches": df["touches"].fillna(0).astype("int64"),
+        "previous_touches": df["previous_touches"].fillna(0).astype("int64"),
+        "last_touch": pd.to_datetime(df["last_touch"]).astype("datetime64[ns]"),
+    })
+
+
+def load_account_months(
+    engine: Engine, account_id: int | None = None, since: dt.date | None = None
+) -> pd.DataFrame:
+    """Revenue and surveyed satisfaction (0-10, missing when not surveyed) per account and
+    month: account_id, month, revenue, satisfaction."""
+    stmt = select(AccountMonth.account_id, AccountMonth.month, AccountMonth.revenue,
+                  AccountMonth.satisfaction)
+    if account_id is not None:
+        stmt = stmt.where(AccountMonth.account_id == account_id)
+    if since is not None:
+        stmt = stmt.where(AccountMonth.month >= since)
+    df = read_frame(engine, stmt.order_by(AccountMonth.account_id, AccountMonth.month))
+    return pd.DataFrame({
+        "account_id": df["account_id"].astype("int64"),
+        "month": pd.to_datetime(df["month"]).astype("datetime64[ns]"),
+        "revenue": df["revenue"].astype(float),
+        "satisfaction": df["satisfaction"].astype(float),
+    })
+
+
+def load_account_engagements(
+    engine: Engine, account_id: int, since: dt.date | None = None
+) -> pd.DataFrame:
+    """One account's engagements, newest first: engagement_id, date, kind, stakeholder_id,
+    stakeholder (the person's name, missing when nobody was named), summary, sentiment,
+    logged_by."""
+    stmt = (
+        select(
+            Engagement.id.label("engagement_id"), Engagement.date, Engagement.kind,
+            Engagement.stakeholder_id, Stakeholder.name.label("stakeholder"),
+            Engagement.summary, Engagement.sentiment, Engagement.logged_by,
+        )
+        .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id, isouter=True)
+        .where(Engagement.account_id == account_id)
+        .order_by(Engagement.date.desc(), Engagement.id.desc())
+    )
+    df = read_frame(engine, _since(stmt, since))
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    df["stakeholder_id"] = df["stakeholder_id"].astype("Int64")
+    df["sentiment"] = df["sentiment"].astype("int64")
+    df["summary"] = df["summary"].fillna("")
+    return df
+
+
+# --- the engagement log ----------------------------------------------------------------------
+
+
+class EngagementRejected(ValueError):
+    """An engagement had problems and nothing was saved; ``problems`` names each one."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("Nothing was saved: " + "; ".join(self.problems) + ".")
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def _check(when: object, kind: object, summary: object, sentiment: object,
+           logged_by: object, today: dt.date) -> tuple[list[str], dict]:
+    problems: list[str] = []
+    day = _as_date(when)
+    if day is None:
+        problems.append(f"the date {str(when)[:40]!r} is not a date (use YYYY-MM-DD)")
+    elif day > today:
+        problems.append(f"the date {day:%d %b %Y} lies in the future; log an engagement once "
+                        "it has happened")
+    kinds = [k.value for k in EngagementKind]
+    kind_value = str(kind).strip().lower() if kind is not None else ""
+    if kind_value not in kinds:
+        problems.append(f"the kind {str(kind)[:40]!r} is not one of {', '.join(kinds)}")
+    text = summary.strip() if isinstance(summary, str) else ""
+    if not text:
+        problems.append("the summary is empty; say in a few words what happened")
+    elif len(text) > MAX_SUMMARY:
+        problems.append(f"the summary has {len(text):,} characters; keep it to {MAX_SUMMARY:,}")
+    mood = _as_int(sentiment)
+    if mood is None or mood not in SENTIMENTS:
+        problems.append(f"the sentiment {str(sentiment)[:20]!r} is not a whole number from -2 "
+                        "(very negative) to +2 (very positive)")
+    who = logged_by.strip() if isinstance(logged_by, str) else None
+    if who and len(who) > MAX_LOGGED_BY:
+        problems.append(f"'logged by' has {len(who):,} characters; keep it to {MAX_LOGGED_BY}")
+    clean = dict(date=day, kind=kind_value, summary=text, sentiment=mood, logged_by=who or None)
+    return problems, clean
+
+
+def log_engagement(
+    engine: Engine,
+    account_id: int,
+    date: dt.date,
+    kind: str,
+    summary: str,
+    sentiment: int,
+    stakeholder_id: int | None = None,
+    logged_by: str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> int:
+    """Record one engagement with an account and return its id. One transaction; every field
+    is checked first (the date not after ``today``, default the real date; a known kind; the
+    person belongs to this account; sentiment -2..+2; a summary of 1-``MAX_SUMMARY``
+    characters) and any problem raises ``EngagementRejected`` with nothing written."""
+    ensure_writable()
+    problems, clean = _check(date, kind, summary, sentiment, logged_by,
+                             today or dt.date.today())
+    account_id = int(account_id)
+    stakeholder_id = None if stakeholder_id is None or pd.isna(stakeholder_id) else int(
+        stakeholder_id)
+    with Session(engine) as session, session.begin():
+        account = session.get(Account, account_id)
+        if account is None:
+            problems.insert(0, f"there is no account with id {account_id}")
+        if stakeholder_id is not None and account is not None:
+            person = session.get(Stakeholder, stakeholder_id)
+            if person is None:
+                problems.append(f"there is no stakeholder with id {stakeholder_id}")
+            elif person.account_id != account_id:
+                problems.append(f"{person.name} works for another account, not "
+                                f"{account.name}")
+        if problems:
+            raise EngagementRejected(problems)
+        row = Engagement(account_id=account_id, stakeholder_id=stakeholder_id, **clean)
+        session.add(row)
+        session.flush()
+        bump_version(session)
+        return int(row.id)

@@ -1,0 +1,357 @@
+"""Stakeholders and contact facts: the reads stakeholder coverage needs, and the in-place edit.
+
+``save_stakeholders`` applies an edited table of one account's stakeholders (adds, edits,
+deletes) in one transaction, after checking every row: any problem rejects the whole edit
+with ``StakeholderEditRejected`` listing "row N, column C: what is wrong", and nothing is
+written.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from kamdash import roles
+from kamdash.models import Account, Engagement, Stakeholder
+from kamdash.store.core import bump_version, ensure_writable, read_frame
+
+__all__ = [
+    "STAKEHOLDER_EDIT_COLUMNS",
+    "StakeholderEditRejected",
+    "StakeholderSaveResult",
+    "load_contacts",
+    "load_stakeholders",
+    "save_stakeholders",
+    "validate_stakeholder_edits",
+]
+
+# The columns of an edited stakeholder table and the words the messages (and the editor) use.
+STAKEHOLDER_EDIT_COLUMNS: dict[str, str] = {
+    "name": "Name",
+    "title": "Title",
+    "department": "Department",
+    "roles": "Roles",
+    "influence": "Influence",
+    "stance": "Stance",
+    "reports_to": "Reports to",
+    "email": "Email",
+    "active": "Active",
+}
+MAX_TEXT = 200  # characters in a name, title or department
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_FIELDS = ("name", "title", "department", "roles", "influence", "stance", "email", "active")
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def load_stakeholders(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
+    """Stakeholders (of one account, or all) in account and id order: stakeholder_id,
+    account_id, name, title, department, roles (';'-joined keys), influence, stance,
+    reports_to_id, reports_to (their manager's name), email, active."""
+    boss = aliased(Stakeholder)
+    stmt = (
+        select(
+            Stakeholder.id.label("stakeholder_id"),
+            Stakeholder.account_id,
+            Stakeholder.name,
+            Stakeholder.title,
+            Stakeholder.department,
+            Stakeholder.roles,
+            Stakeholder.influence,
+            Stakeholder.stance,
+            Stakeholder.reports_to_id,
+            boss.name.label("reports_to"),
+            Stakeholder.email,
+            Stakeholder.active,
+        )
+        .join(boss, boss.id == Stakeholder.reports_to_id, isouter=True)
+        .order_by(Stakeholder.account_id, Stakeholder.id)
+    )
+    if account_id is not None:
+        stmt = stmt.where(Stakeholder.account_id == account_id)
+    df = read_frame(engine, stmt)
+    df["reports_to_id"] = df["reports_to_id"].astype("Int64")
+    df["stance"] = df["stance"].astype(int)
+    df["active"] = df["active"].astype(bool)
+    df["roles"] = df["roles"].fillna("")
+    return df
+
+
+def load_contacts(
+    engine: Engine, as_of: date, recent_days: int = 90, account_id: int | None = None
+) -> pd.DataFrame:
+    """Contact facts per (account_id, stakeholder_id) from engagements up to ``as_of``:
+    last_contact and recent_engagements (within ``recent_days`` of ``as_of``). Touches with
+    nobody named form one row per account with a missing stakeholder_id. The shape of
+    ``kamdash.coverage.contact_summary``, grouped in SQL."""
+    since = as_of - timedelta(days=recent_days)
+    stmt = (
+        select(
+            Engagement.account_id,
+            Engagement.stakeholder_id,
+            func.max(Engagement.date).label("last_contact"),
+            func.sum(case((Engagement.date >= since, 1), else_=0)).label("recent_engagements"),
+        )
+        .where(Engagement.date <= as_of)
+        .group_by(Engagement.account_id, Engagement.stakeholder_id)
+        .order_by(Engagement.account_id, Engagement.stakeholder_id.asc().nulls_last())
+    )
+    if account_id is not None:
+        stmt = stmt.where(Engagement.account_id == account_id)
+    df = read_frame(engine, stmt)
+    return pd.DataFrame({
+        "account_id": df["account_id"].astype("int64"),
+        "stakeholder_id": df["stakeholder_id"].astype("Int64"),
+        "last_contact": pd.to_datetime(df["last_contact"]).astype("datetime64[ns]"),
+        "recent_engagements": df["recent_engagements"].fillna(0).astype("int64"),
+    })
+
+
+# --- the edit ------------------------------------------------------------------------------
+
+
+class StakeholderEditRejected(ValueError):
+    """An edited stakeholder table had problems; nothing was saved. ``problems`` lists them
+    as "row N, column C: what is wrong" (rows counted from 1 as shown in the table)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__("Nothing was saved: " + "; ".join(problems[:3]) + more)
+
+
+@dataclass(frozen=True)
+class StakeholderSaveResult:
+    """What a save did: people added, changed and deleted."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} changed, {self.deleted} deleted"
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple):
+        return not any(not _blank(v) for v in value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes
+        return False
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _as_list(value: object) -> list[str] | str:
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return [str(v) for v in value if not _blank(v)] if isinstance(value, list | tuple) else str(
+        value)
+
+
+def validate_stakeholder_edits(edited: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Check and normalise an edited table of one account's stakeholders.
+
+    ``edited`` has ``stakeholder_id`` (missing for new people) and the
+    ``STAKEHOLDER_EDIT_COLUMNS``; roles may be CRM words (a string or a list), stance a label
+    or -2..+2, influence any case; reports_to names another row. Blank influence means
+    medium, blank stance neutral, blank active yes. Returns the clean table (roles as stored
+    keys, stance as a number, reports_to_row = position of the manager's row or -1) and the
+    problems, "row N, column C: what is wrong"; the table is only meaningful when there are
+    none.
+    """
+    label = STAKEHOLDER_EDIT_COLUMNS
+    absent = [c for c in ("stakeholder_id", *label) if c not in edited.columns]
+    if absent:
+        return pd.DataFrame(), [f"the table has no column {', '.join(absent)}"]
+    found: list[tuple[int, str, str]] = []  # (row, column, what is wrong)
+    rows: list[dict] = []
+    for n, (_, raw) in enumerate(edited.iterrows(), start=1):
+        row: dict[str, object] = {}
+
+        def problem(col: str, message: str, n: int = n) -> None:
+            found.append((n, col, message))
+
+        sid = raw["stakeholder_id"]
+        row["stakeholder_id"] = None if _blank(sid) else int(sid)
+        for col in ("name", "title", "department"):
+            text = "" if _blank(raw[col]) else " ".join(str(raw[col]).split())
+            if len(text) > MAX_TEXT:
+                problem(col, f"is {len(text)} characters long; at most {MAX_TEXT} fit")
+            row[col] = text or None
+        if row["name"] is None:
+            problem("name", "is empty; every stakeholder needs a name")
+        try:
+            row["roles"] = ";".join(roles.parse_roles(
+                None if _blank(raw["roles"]) else _as_list(raw["roles"])))
+        except ValueError as exc:
+            problem("roles", str(exc))
+        try:
+            row["influence"] = ("medium" if _blank(raw["influence"])
+                                else roles.parse_influence(str(raw["influence"])))
+        except ValueError as exc:
+            problem("influence", str(exc))
+        try:
+            row["stance"] = 0 if _blank(raw["stance"]) else roles.parse_stance(raw["stance"])
+        except ValueError as exc:
+            problem("stance", str(exc))
+        email = "" if _blank(raw["email"]) else str(raw["email"]).strip()
+        if email and not _EMAIL.match(email):
+            problem("email", f"{_shown(email)} is not an email address")
+        row["email"] = email.lower() or None
+        active = raw["active"]
+        if _blank(active):
+            row["active"] = True
+        elif isinstance(active, bool) or str(active).lower() in ("true", "false", "1", "0"):
+            row["active"] = active if isinstance(active, bool) else str(active).lower() in (
+                "true", "1")
+        else:
+            problem("active", f"{_shown(active)} is not yes or no")
+        row["reports_to"] = None if _blank(raw["reports_to"]) else " ".join(
+            str(raw["reports_to"]).split())
+        rows.append(row)
+
+    # Names are unique within an account (case-insensitively: they are how people are found).
+    first_row: dict[str, int] = {}
+    for n, row in enumerate(rows, start=1):
+        if row.get("name") is None:
+            continue
+        key = str(row["name"]).casefold()
+        if key in first_row:
+            found.append((n, "name", f"{_shown(row['name'])} is already row {first_row[key]}; "
+                                     "names must be unique within the account"))
+        else:
+            first_row[key] = n
+    boss_row: list[int] = []
+    for n, row in enumerate(rows, start=1):
+        boss = row["reports_to"]
+        if boss is None:
+            boss_row.append(-1)
+            continue
+        at = first_row.get(str(boss).casefold())
+        if at is None:
+            found.append((n, "reports_to", f"{_shown(boss)} is not a stakeholder of this "
+                                           "account (add them first)"))
+            boss_row.append(-1)
+        elif at == n:
+            found.append((n, "reports_to", "a person cannot report to themselves"))
+            boss_row.append(-1)
+        else:
+            boss_row.append(at - 1)
+    for n in range(len(rows)):  # a reporting line must not run in a circle
+        seen, at = {n}, boss_row[n]
+        while at >= 0 and at not in seen:
+            seen.add(at)
+            at = boss_row[at]
+        if at == n:
+            found.append((n + 1, "reports_to", "the reporting line runs in a circle back to "
+                                               f"{_shown(rows[n]['name'])}"))
+    clean = pd.DataFrame(rows, columns=["stakeholder_id", *label])
+    clean["reports_to_row"] = boss_row
+    clean["stakeholder_id"] = clean["stakeholder_id"].astype("Int64")
+    found.sort(key=lambda p: p[0])  # row by row, as the table reads (a stable sort)
+    return clean, [f"row {n}, column {label[col]}: {message}" for n, col, message in found]
+
+
+def save_stakeholders(
+    engine: Engine, account_id: int, edited: pd.DataFrame
+) -> StakeholderSaveResult:
+    """Make ``edited`` the stakeholder list of ``account_id``: rows without a stakeholder_id
+    are added, known ones updated, people missing from the table deleted (their engagements
+    stay, without a name). One transaction; StakeholderEditRejected (nothing written) if any
+    row has a problem (see ``validate_stakeholder_edits``)."""
+    ensure_writable()
+    clean, problems = validate_stakeholder_edits(edited)
+    with Session(engine) as session, session.begin():
+        if session.get(Account, account_id) is None:
+            raise StakeholderEditRejected([f"there is no account with id {account_id}"])
+        existing = {
+            s.id: s for s in session.scalars(
+                select(Stakeholder).where(Stakeholder.account_id == account_id))
+        }
+        seen: dict[int, int] = {}
+        for n, sid in enumerate(clean.get("stakeholder_id", []), start=1):
+            if pd.isna(sid):
+                continue
+            if int(sid) not in existing:
+                problems.append(f"row {n}: this person is no longer saved for this account "
+                                "(changed elsewhere meanwhile?); reload the page and try again")
+            elif int(sid) in seen:
+                problems.append(f"row {n}: the same person as row {seen[int(sid)]}")
+            else:
+                seen[int(sid)] = n
+        if problems:
+            raise StakeholderEditRejected(problems)
+        result = _apply(session, account_id, clean, existing)
+        if result.changed:
+            bump_version(session)
+    return result
+
+
+def _same(field: str, saved: object, edited: object) -> bool:
+    if field == "roles":  # the same roles in another order are no change
+        return set(str(saved or "").split(";")) == set(str(edited or "").split(";"))
+    return saved == edited
+
+
+def _apply(session: Session, account_id: int, clean: pd.DataFrame,
+           existing: dict[int, Stakeholder]) -> StakeholderSaveResult:
+    keep = {int(s) for s in clean["stakeholder_id"].dropna()}
+    gone = [s for sid, s in existing.items() if sid not in keep]
+    for person in gone:
+        session.delete(person)
+    session.flush()  # free the names of deleted people before anyone takes them
+    records = clean.astype(object).where(clean.notna(), None).to_dict("records")
+    # Renamed people first move to a name nobody uses, so that swapping two names works.
+    renamed = [r for r in records if r["stakeholder_id"] is not None
+               and existing[r["stakeholder_id"]].name != r["name"]]
+    for r in renamed:
+        existing[r["stakeholder_id"]].name = f"renaming {uuid.uuid4().hex}"
+    session.flush()
+    people: list[Stakeholder] = []
+    updated: set[int] = set()
+    for r in records:
+        values = {f: r[f] for f in _FIELDS}
+        if r["stakeholder_id"] is None:
+            person = Stakeholder(account_id=account_id, **values)
+            session.add(person)
+        else:
+            person = existing[r["stakeholder_id"]]
+            if r in renamed or any(not _same(f, getattr(person, f), v) for f, v in values.items()):
+                updated.add(r["stakeholder_id"])
+                for f, v in values.items():
+                    setattr(person, f, v)
+        people.append(person)
+    session.flush()  # new people get their ids
+    for r, person in zip(records, people, strict=True):
+        boss = people[r["reports_to_row"]].id if r["reports_to_row"] >= 0 else None
+        if person.reports_to_id != boss:
+            person.reports_to_id = boss
+            if r["stakeholder_id"] is not None:
+                updated.add(r["stakeholder_id"])
+    session.flush()
+    added = sum(r["stakeholder_id"] is None for r in records)
+    return StakeholderSaveResult(added=added, updated=len(updated), deleted=len(gone))

@@ -1,0 +1,240 @@
+"""The Account page's health and engagement sections, and the form to log an engagement.
+
+``render_health_and_engagement``: the health badge with the reason in words, the 12-month
+trend, the per-measure breakdown (missing measures shown as missing), the engagement timeline,
+the monthly trend, satisfaction and revenue. ``render_log_engagement``: the form; bad input
+gets a message naming what is wrong and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kamdash import engagement, health, store
+from kamdash.charts import engagement as charts
+from kamdash.formatting import money
+from kamdash.ui import data
+from kamdash.ui.account_picker import plain
+
+__all__ = ["render_health_and_engagement", "render_log_engagement"]
+
+BADGE_COLOURS = {"red": "red", "yellow": "orange", "green": "green"}
+SENTIMENT_CHOICES = {-2: "Very negative", -1: "Negative", 0: "Neutral", 1: "Positive",
+                     2: "Very positive"}
+TIMELINE_MONTHS = 12
+FORM_KEY = "account_log_engagement"
+_FIELDS = ("date", "kind", "stakeholder", "summary", "sentiment", "logged_by")
+_LOGGED = "account_log_done"  # the confirmation shown once after the rerun
+
+
+def _key(field: str) -> str:
+    return f"account_log_{field}"
+
+
+def _month_name(month: date | pd.Timestamp) -> str:
+    return f"{pd.Timestamp(month):%B %Y}"
+
+
+# --- health ----------------------------------------------------------------------------------
+
+
+def _health_section(account_id: int, account: pd.Series) -> None:
+    month = data.health_month()
+    history = data.account_health(account_id, month)
+    now = history.set_index("month").loc[pd.Timestamp(month)]
+    change = health.score_change(history, month).iloc[0]
+
+    st.header("Health")
+    st.caption(f"As of the end of {_month_name(month)}, the last complete month. The score is "
+               "the weighted mean of five measures (0-100); a measure without data is left "
+               "out and shown as missing. Red below "
+               f"{health.RED_BELOW:.0f}, green from {health.GREEN_FROM:.0f}.")
+    if pd.isna(now["score"]):
+        st.info("No health score yet: none of the five measures has data for this account.",
+                icon=":material/info:")
+        return
+    band = now["band"]
+    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    delta = None if pd.isna(change["change"]) else f"{change['change']:+.0f} since " \
+        f"{pd.Timestamp(month) - pd.DateOffset(months=1):%B}"
+    c1.metric("Health score", f"{now['score']:.0f} / 100", delta=delta,
+              help="Weighted mean of the measures on the right")
+    c1.badge(health.BAND_LABELS[band], color=BADGE_COLOURS[band],
+             icon={"red": ":material/error:", "yellow": ":material/warning:",
+                   "green": ":material/check_circle:"}[band])
+    c2.markdown(plain(health.explain(now)))
+    if change["moved_by"]:
+        c2.caption(plain(f"Moved since last month by: {change['moved_by']}."))
+    left, right = st.columns(2)
+    left.plotly_chart(charts.health_trend(history),
+                      width="stretch", key="account_health_trend")
+    right.plotly_chart(charts.measure_breakdown(now, f"Measures, {pd.Timestamp(month):%b %Y}"),
+                       width="stretch", key="account_health_measures")
+
+
+# --- engagement ------------------------------------------------------------------------------
+
+
+def _cadence_line(account_id: int, account: pd.Series) -> None:
+    as_of = data.today()
+    window = engagement.CADENCE_WINDOW_DAYS
+    row = engagement.cadence_compliance(
+        data.accounts().loc[[account_id]], data.touches(as_of, window), as_of).iloc[0]
+    own = pd.notna(account.get("cadence_per_quarter"))
+    source = "agreed for this account" if own else (
+        "key-account default" if account["is_key"] else "default for other accounts")
+    text = (f"**Cadence:** {row['touches']} touch{'es' if row['touches'] != 1 else ''} in the "
+            f"last {window} days against {row['target']:g} per quarter ({source}).")
+    if pd.notna(row["days_since_touch"]):
+        text += f" Last touch {int(row['days_since_touch'])} days ago."
+    if row["target"] <= 0:
+        st.markdown(text.replace(f"against {row['target']:g} per quarter", "with no cadence"))
+    elif row["behind"]:
+        st.warning(text + f" Behind by {row['touches_short']}.", icon=":material/schedule:")
+    else:
+        st.markdown(text + " On track.")
+
+
+def _engagement_section(account_id: int, account: pd.Series) -> None:
+    st.header("Engagement")
+    name = str(account["name"])
+    _cadence_line(account_id, account)
+    today = data.today()
+    start = (pd.Timestamp(today) - pd.DateOffset(months=TIMELINE_MONTHS - 1)).to_period(
+        "M").to_timestamp()
+    events = data.account_engagements(account_id)
+    recent = events[events["date"] >= start]
+    if recent.empty:
+        st.info(f"No engagements logged in the last {TIMELINE_MONTHS} months. Log the next "
+                "visit, meeting or call below.", icon=":material/event_busy:")
+    else:
+        st.plotly_chart(charts.engagement_timeline(
+            recent, f"Engagements with {name}, last {TIMELINE_MONTHS} months"),
+            width="stretch", key="account_timeline")
+    counts = data.monthly_engagement(account_id, start.date())
+    touched = data.stakeholders_touched(account_id=account_id, since=start.date())
+    am = data.account_months()
+    trend = engagement.monthly_trend(counts, touched, am[am["account_id"] == account_id],
+                                     start, today)
+    st.plotly_chart(charts.monthly_trend(trend, "Engagements per month and people met",
+                                         partial_month=True),
+                    width="stretch", key="account_monthly_trend")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.satisfaction_line(trend), width="stretch",
+                      key="account_satisfaction")
+    right.plotly_chart(charts.revenue_line(trend), width="stretch", key="account_revenue")
+    last_revenue = trend["revenue"].dropna()
+    if last_revenue.empty:
+        right.caption("No revenue recorded in these months.")
+    else:
+        right.caption(f"Latest month ({last_revenue.index[-1]:%B %Y}): "
+                      f"{money(last_revenue.iloc[-1])}.")
+    if not recent.empty:
+        with st.expander(f"All {len(recent):,} engagements of the last {TIMELINE_MONTHS} "
+                         "months"):
+            st.dataframe(
+                recent.assign(kind=recent["kind"].map(engagement.KIND_LABELS),
+                              sentiment=recent["sentiment"].map(SENTIMENT_CHOICES)),
+                hide_index=True, width="stretch", key="account_engagements",
+                column_order=["date", "kind", "stakeholder", "summary", "sentiment",
+                              "logged_by"],
+                column_config={
+                    "date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+                    "kind": "Kind", "stakeholder": "With", "summary": "Summary",
+                    "sentiment": "How it went", "logged_by": "Logged by",
+                },
+            )
+
+
+def render_health_and_engagement(account_id: int) -> None:
+    """Health (badge, reason, trend, measures) and engagement (cadence, timeline, monthly
+    trend, satisfaction, revenue) of one account."""
+    accounts = data.accounts()
+    if account_id not in accounts.index:
+        st.warning(f"There is no account with id {int(account_id)}.")
+        return
+    account = accounts.loc[account_id]
+    _health_section(account_id, account)
+    _engagement_section(account_id, account)
+
+
+# --- logging an engagement -------------------------------------------------------------------
+
+
+def _people(account_id: int) -> pd.Series:
+    """The account's stakeholders for the picker: id -> 'Name (title)', former ones last."""
+    all_people = data.stakeholders()
+    people = all_people[all_people["account_id"] == account_id].sort_values(
+        ["active", "name"], ascending=[False, True])
+    title = people["title"].fillna("").astype(str)
+    label = people["name"].astype(str) + title.map(lambda t: f" ({t})" if t else "")
+    label = label.where(people["active"], label + " (former)")
+    return pd.Series(label.to_numpy(), index=people["stakeholder_id"].astype(int).to_numpy())
+
+
+def _clear_form() -> None:
+    for field in _FIELDS:
+        st.session_state.pop(_key(field), None)
+
+
+def render_log_engagement(account_id: int) -> None:
+    """A form to log a visit, meeting, call, QBR, workshop or e-mail with this account.
+    Disabled, with the reason, in read-only mode."""
+    st.subheader("Log an engagement")
+    done = st.session_state.pop(_LOGGED, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    locked = store.read_only()
+    if locked:
+        st.info("Logging is switched off: this is a read-only demo, nothing can be saved.",
+                icon=":material/lock:")
+    accounts = data.accounts()
+    if account_id not in accounts.index:
+        st.warning(f"There is no account with id {int(account_id)}.")
+        return
+    manager = accounts.loc[account_id, "manager"]
+    people = _people(account_id)
+    today = data.today()
+    with st.form(FORM_KEY, clear_on_submit=False, enter_to_submit=False):
+        c1, c2, c3 = st.columns([1, 1, 2])
+        day = c1.date_input("Date", value=today, key=_key("date"), disabled=locked,
+                            help="When it happened (not in the future)")
+        kind = c2.selectbox("Kind", list(engagement.KINDS), key=_key("kind"),
+                            format_func=engagement.KIND_LABELS.get, disabled=locked)
+        person = c3.selectbox(
+            "With (optional)", [None, *people.index.tolist()], key=_key("stakeholder"),
+            format_func=lambda i: "Nobody in particular" if i is None else people.get(i, i),
+            disabled=locked)
+        summary = st.text_area(
+            "Summary", key=_key("summary"), max_chars=store.MAX_SUMMARY, disabled=locked,
+            placeholder="What happened, what was agreed, the next step")
+        c4, c5 = st.columns([2, 1])
+        sentiment = c4.select_slider(
+            "How did it go?", options=list(SENTIMENT_CHOICES), value=0, key=_key("sentiment"),
+            format_func=SENTIMENT_CHOICES.get, disabled=locked)
+        logged_by = c5.text_input(
+            "Logged by", value="" if pd.isna(manager) else str(manager), key=_key("logged_by"),
+            max_chars=store.MAX_LOGGED_BY,
+            disabled=locked)
+        submitted = st.form_submit_button("Log engagement", type="primary", disabled=locked,
+                                          icon=":material/add:")
+    if not submitted or locked:
+        return
+    try:
+        store.log_engagement(data.engine(), account_id, day, kind, summary, sentiment,
+                             stakeholder_id=person, logged_by=logged_by, today=today)
+    except store.EngagementRejected as exc:
+        st.error("Nothing was saved. Please fix: " + "; ".join(plain(p) for p in exc.problems)
+                 + ".", icon=":material/error:")
+        return
+    except store.ReadOnlyError as exc:
+        st.error(plain(str(exc)), icon=":material/lock:")
+        return
+    who = "" if person is None else f" with {people.get(person, '')}"
+    st.session_state[_LOGGED] = plain(
+        f"Logged: {engagement.KIND_LABELS[kind].lower()}{who} on {day:%d %b %Y}.")
+    _clear_form()
+    st.rerun()

@@ -1,0 +1,90 @@
+"""Choosing an account, linking to the Account page, and showing user text safely.
+
+The Account page is reachable as ``/account?account=<id>``: the picker below keeps the URL
+parameter ``account`` (an account id) and the select box in step, so the address in the
+browser always shares exactly the account on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+__all__ = [
+    "ACCOUNT_PARAM",
+    "PICKER_KEY",
+    "account_link",
+    "account_link_column",
+    "account_links",
+    "pick_account",
+    "plain",
+]
+
+ACCOUNT_PARAM = "account"
+PICKER_KEY = "account_select"
+# Links carry the account's name after the id only so that a table can show it as the link
+# text (LinkColumn's display_text takes the first group of this pattern, URL-decoded).
+_NAME_PARAM = "name"
+_LINK_TEXT = rf"{_NAME_PARAM}=(.*)$"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """User text made safe for Streamlit's Markdown (titles, metrics, messages): every
+    Markdown, LaTeX and directive character is escaped, so it shows exactly as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def account_link(account_id: int, name: str) -> str:
+    """The in-app address of an account's page: '/account?account=12&name=Acme%20Ltd'."""
+    return f"/account?{ACCOUNT_PARAM}={int(account_id)}&{_NAME_PARAM}={quote(str(name), safe='')}"
+
+
+def account_links(account_ids: pd.Series, names: pd.Series) -> pd.Series:
+    """``account_link`` for a column of ids and names at once."""
+    encoded = names.astype(str).map(lambda n: quote(n, safe=""))
+    return (f"/account?{ACCOUNT_PARAM}=" + account_ids.astype("int64").astype(str)
+            + f"&{_NAME_PARAM}=" + encoded)
+
+
+def account_link_column(label: str = "Account", help: str | None = None):
+    """A LinkColumn for ``account_link`` values that shows the account's name."""
+    return st.column_config.LinkColumn(label, display_text=_LINK_TEXT, help=help)
+
+
+def _follow_url() -> None:
+    """Selecting an account writes its id into the URL (before the page reruns)."""
+    chosen = st.session_state.get(PICKER_KEY)
+    if chosen is None:
+        st.query_params.pop(ACCOUNT_PARAM, None)
+    else:
+        st.query_params[ACCOUNT_PARAM] = str(chosen)
+
+
+def pick_account(accounts: pd.DataFrame) -> int | None:
+    """A select box of every account (by name; index ``account_id``) bound to the URL's
+    ``account`` id. A link to an unknown or malformed id shows a warning, not an error."""
+    wanted = st.query_params.get(ACCOUNT_PARAM)
+    problem = None
+    if wanted is not None:
+        account_id = int(wanted) if wanted.strip().isdigit() else None
+        if account_id is not None and account_id in accounts.index:
+            st.session_state[PICKER_KEY] = account_id  # the address wins (a shared link)
+        else:
+            problem = (f"This link asks for account {plain(repr(wanted))}, which does not "
+                       "exist (it may have been deleted or the link was cut short). Choose an "
+                       "account below.")
+            st.session_state.pop(PICKER_KEY, None)
+    st.query_params.pop(_NAME_PARAM, None)  # only there for the link text of tables
+    names = accounts["name"].astype(str)
+    choice = st.selectbox(
+        "Account", names.sort_values(key=lambda s: s.str.casefold()).index.tolist(),
+        index=None, format_func=lambda i: names.get(i, str(i)), key=PICKER_KEY,
+        on_change=_follow_url, placeholder="Type or choose an account",
+    )
+    if problem:
+        st.warning(problem, icon=":material/link_off:")
+    return None if choice is None else int(choice)

@@ -1,0 +1,10 @@
+"""Column configurations shared by the pages' tables: one way to show money in a grid."""
+
+import streamlit as st
+
+from kamdash.formatting import CURRENCY_SYMBOL
+
+
+def money_column(label: str, help: str | None = None) -> st.column_config.NumberColumn:
+    """Whole currency units with thousands separators: '€1,229,360'."""
+    return st.column_config.NumberColumn(label, format=f"{CURRENCY_SYMBOL}%,d", help=help)

@@ -1,0 +1,158 @@
+"""Account: one customer in depth: profile, buying-role coverage, relationships, stakeholders."""
+
+import pandas as pd
+import streamlit as st
+
+from kamdash import coverage, roles, store
+from kamdash.charts import coverage as coverage_charts
+from kamdash.formatting import money
+from kamdash.ui import data
+from kamdash.ui.account_health import render_health_and_engagement, render_log_engagement
+from kamdash.ui.account_picker import pick_account, plain
+from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.stakeholder_editor import render_editor
+
+ensure_app_navigation()
+
+# Background of the Status cell in the roles matrix: red missing/hostile, amber quiet.
+STATUS_COLOURS = {
+    "Covered": "#dcfce7",
+    "Gone quiet": "#fef0c7",
+    "Missing": "#fee4e2",
+    "Hostile": "#fee4e2",
+    "Hostile, gone quiet": "#fee4e2",
+}
+
+
+PRIORITY_BADGES = {
+    "High": ":red-badge[High]",
+    "Medium": ":orange-badge[Medium]",
+    "Low": ":gray-badge[Low]",
+}
+
+
+def _or_dash(value: object) -> str:
+    return plain(value) if pd.notna(value) and str(value).strip() else "–"
+
+
+def profile_header(account: pd.Series) -> None:
+    """Who the customer is: industry, where, who serves them, what they bring."""
+    where = ", ".join(str(v) for v in (account["city"], account["country"]) if pd.notna(v))
+    manager = account["manager"]
+    st.markdown(
+        f"**Industry** {_or_dash(account['industry'])} &nbsp;·&nbsp; **Location** "
+        f"{_or_dash(where)} &nbsp;·&nbsp; **Key account manager** "
+        f"{plain(manager) if pd.notna(manager) else 'unassigned'}"
+    )
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Revenue, last 12 months", money(account["annual_revenue"]))
+    since = account["status_since"]
+    if account["is_key"]:
+        c2.metric("Key account", f"Since {since:%b %Y}" if pd.notna(since) else "Yes")
+    else:
+        c2.metric("Key account", "No", help="Not on today's key-account list")
+    customer_since = account["customer_since"]
+    c3.metric("Customer since", f"{customer_since:%b %Y}" if pd.notna(customer_since) else "–")
+
+
+def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
+    """Which buying roles we know, how fresh the contact is, the map, and what to do next."""
+    as_of = data.today()
+    report = data.coverage_report(as_of, coverage.STALE_DAYS)
+    summary = report.accounts.loc[account_id]
+    role_rows = report.roles[report.roles["account_id"] == account_id]
+    gaps = report.gaps[report.gaps["account_id"] == account_id]
+
+    st.header("Buying roles")
+    st.caption(
+        f"Who we know for each of the five buying roles, and when we last spoke to them. A "
+        f"role is stale after {coverage.STALE_DAYS} days without contact."
+    )
+    m1, m2, m3, m4 = st.columns(4)
+    weights = ", ".join(f"{roles.role_label(r)} {w:.0f}" for r, w in coverage.ROLE_WEIGHTS.items())
+    m1.metric("Coverage score", f"{summary['coverage_score']:.0f} / 100",
+              help=f"Points per covered role: {weights}. A stale role earns half its points.")
+    m2.metric("Roles covered", f"{int(summary['roles_covered'])} of {len(roles.ROLES)}")
+    m3.metric(f"Contacts, last {coverage.STALE_DAYS} days",
+              f"{int(summary['recent_engagements']):,}",
+              help="Engagements with a named person in the account")
+    m4.metric("People met lately", f"{int(summary['people_met']):,}",
+              help=f"Different people we had contact with in the last {coverage.STALE_DAYS} days")
+    if summary["single_threaded"]:
+        st.warning(
+            "**Single-threaded:** every recent contact went through one person. If they move "
+            "on, we lose the account's ear. See the gaps below.", icon=":material/warning:")
+
+    matrix = coverage.role_matrix(people, role_rows)
+    person_columns = {c: st.column_config.CheckboxColumn(c) for c in matrix.columns[4:]}
+    styled = matrix.style.map(lambda s: f"background-color: {STATUS_COLOURS.get(s, 'white')}",
+                              subset=["status"])
+    st.dataframe(
+        styled, hide_index=True, width="stretch", key="account_matrix",
+        column_config={
+            "role": st.column_config.TextColumn("Buying role", pinned=True),
+            "status": st.column_config.TextColumn("Status"),
+            "covered_by": st.column_config.TextColumn("Covered by"),
+            "last_contact": st.column_config.TextColumn(
+                "Last contact", help="The most recent contact with anyone in this role"),
+            **person_columns,
+        },
+    )
+    if people["active"].sum() == 0:
+        st.caption("No active stakeholders yet: add the people you know below.")
+
+    st.subheader("Gaps and next steps")
+    if gaps.empty:
+        st.success("No gaps: every role is covered, recently in touch, and nobody key is "
+                   "against us.", icon=":material/verified:")
+    else:
+        badges = coverage.priority(gaps["severity"]).map(PRIORITY_BADGES)
+        for badge, gap, step in zip(badges, gaps["gap"], gaps["next_step"], strict=True):
+            st.markdown(f"{badge} **{plain(gap)}**: {plain(step)}")
+
+    contacts = data.contacts(as_of, coverage.STALE_DAYS)
+    mapped = coverage.contact_by_person(people, contacts[contacts["account_id"] == account_id],
+                                        as_of)
+    st.plotly_chart(coverage_charts.relationship_map(mapped, name), width="stretch",
+                    key="account_map")
+    former = int((~people["active"]).sum())
+    if former:
+        st.caption(f"{former} former contact{'s' if former != 1 else ''} (left the company) "
+                   "not shown.")
+
+
+def stakeholders_section(account_id: int, people: pd.DataFrame) -> None:
+    st.header("Stakeholders")
+    st.caption("Edit in place, then save. Every row is checked first; if anything is wrong "
+               "nothing is saved and the problems are listed.")
+    render_editor(account_id, people, store.read_only())
+
+
+title = st.empty()
+accounts = data.accounts()
+if accounts.empty:
+    title.title("Account")
+    st.info("No accounts yet. Import your accounts, or run `python -m kamdash demo` for a demo.")
+    st.stop()
+
+account_id = pick_account(accounts)
+if account_id is None:
+    title.title("Account")
+    st.caption("One customer in depth: who they are, which buying roles we know, and where "
+               "the relationship has gaps.")
+    st.info("Choose an account above, or open one from the Portfolio, Selection or Coverage "
+            "page.", icon=":material/arrow_upward:")
+    st.stop()
+
+account = accounts.loc[account_id]
+title.title(plain(account["name"]))
+profile_header(account)
+
+# --- health & engagement (issue 4) ---
+render_health_and_engagement(account_id)
+render_log_engagement(account_id)
+
+all_people = data.stakeholders()
+people = all_people[all_people["account_id"] == account_id]
+coverage_section(account_id, str(account["name"]), people)
+stakeholders_section(account_id, people)

@@ -1,0 +1,106 @@
+"""Coverage: which buying roles we know across the portfolio, and the worst gaps."""
+
+import pandas as pd
+import streamlit as st
+
+from kamdash import coverage
+from kamdash.charts import coverage as coverage_charts
+from kamdash.roles import ROLE_LABELS
+from kamdash.ui import data
+from kamdash.ui.account_picker import account_link_column, account_links
+from kamdash.ui.columns import money_column
+from kamdash.ui.navigation import ensure_app_navigation
+
+ensure_app_navigation()
+
+HEATMAP_ROWS = 60  # more rows than this make the heatmap unreadable; the worst come first
+KEY_CHOICES = {"key": "Key accounts", "other": "Other accounts", "all": "All accounts"}
+KEY_FILTER = {"key": True, "other": False, "all": None}
+
+st.title("Stakeholder coverage")
+st.caption(
+    "Which buying roles we know in each account, how fresh the contact is, and the worst gaps "
+    "across the portfolio. Open an account to see its people and fix a gap."
+)
+
+accounts = data.accounts()
+if accounts.empty:
+    st.info("No accounts yet. Import your accounts and stakeholders to see coverage.")
+    st.stop()
+
+f1, f2, f3 = st.columns([1, 1, 1.2])
+managers = f1.multiselect(
+    "Key account manager", sorted(accounts["manager"].dropna().unique()), key="coverage_kam",
+    bind="query-params", placeholder="All managers")
+industries = f2.multiselect(
+    "Industry", sorted(accounts["industry"].dropna().unique()), key="coverage_industry",
+    bind="query-params", placeholder="All industries")
+key_choice = f3.segmented_control(
+    "Accounts", list(KEY_CHOICES), format_func=KEY_CHOICES.get, default="key",
+    key="coverage_key", bind="query-params", required=True)
+
+shown = coverage.select_accounts(accounts, managers, industries, KEY_FILTER[key_choice or "key"])
+if shown.empty:
+    st.info("No accounts match these filters. Clear a filter to see more.")
+    st.stop()
+
+as_of = data.today()
+report = data.coverage_report(as_of, coverage.STALE_DAYS)
+summary = report.accounts.loc[shown.index]
+gaps = report.gaps[report.gaps["account_id"].isin(shown.index)]
+h = coverage.headline(report, shown.index)
+
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric("Accounts", f"{h.accounts:,}")
+m2.metric("Average coverage score", f"{h.average_score:.0f} / 100",
+          help="Points per covered buying role (decision maker and buyer weigh most); a role "
+               f"without contact for {coverage.STALE_DAYS} days earns half.")
+m3.metric("Single-threaded", f"{h.single_threaded:,}",
+          help="Accounts where every recent contact went through one person")
+m4.metric("No decision maker known", f"{h.no_decision_maker:,}")
+m5.metric("Hostile key contact", f"{h.hostile:,}",
+          help="Accounts where a decision maker or buyer is against us")
+
+st.subheader("Where the worst gaps are")
+worst = coverage.worst_gaps(gaps, shown)
+if worst.empty:
+    st.success("No gaps in these accounts: every role covered and in touch.")
+else:
+    worst["link"] = account_links(worst["account_id"], worst["name"])
+    st.dataframe(
+        worst, hide_index=True, width="stretch", height=420, key="coverage_gaps",
+        column_order=["link", "priority", "gap", "next_step", "manager", "is_key",
+                      "annual_revenue", "severity", "who"],
+        column_config={
+            "link": account_link_column("Account", help="Open the account"),
+            "priority": st.column_config.TextColumn("Priority", width="small"),
+            "gap": st.column_config.TextColumn("Gap"),
+            "who": st.column_config.TextColumn("Who"),
+            "next_step": st.column_config.TextColumn("Next step", width=520),
+            "manager": st.column_config.TextColumn("Manager"),
+            "is_key": st.column_config.CheckboxColumn("Key account"),
+            "annual_revenue": money_column("Revenue, 12 months"),
+            "severity": st.column_config.ProgressColumn(
+                "Severity", min_value=0, max_value=100, format="%d",
+                help="Single-threaded 100; a missing decision maker or buyer 90, hostile 80, "
+                     "stale 50; other roles less by their weight"),
+        },
+    )
+    st.caption(f"{len(worst):,} gaps in {worst['account_id'].nunique():,} accounts, most "
+               "severe first (key accounts and bigger revenue first among equals). Click a "
+               "column header to sort.")
+
+st.subheader("Coverage by account and role")
+order = summary.sort_values(["coverage_score", "roles_covered"]).index[:HEATMAP_ROWS]
+cells = report.roles[report.roles["account_id"].isin(order)].assign(
+    name=lambda r: r["account_id"].map(shown["name"]),
+    role_label=lambda r: r["role"].map(ROLE_LABELS),
+    rank=lambda r: r["account_id"].map(pd.Series(range(len(order)), index=order)),
+).sort_values("rank", kind="stable")
+st.plotly_chart(coverage_charts.coverage_heatmap(cells, coverage.STALE_DAYS), width="stretch",
+                key="coverage_heatmap")
+if len(summary) > HEATMAP_ROWS:
+    st.caption(f"The {HEATMAP_ROWS} accounts with the lowest coverage score of {len(summary):,}; "
+               "narrow the filters to see others.")
+else:
+    st.caption("Lowest coverage score first.")

@@ -1,0 +1,139 @@
+"""Data: import accounts, ratings, stakeholders and engagements from CSV or Excel; export them."""
+
+import streamlit as st
+
+from kamdash import io, store
+from kamdash.ui import data, imports
+from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.read_only import writes_disabled
+
+ensure_app_navigation()
+
+KIND_LABELS = {
+    "accounts": "Accounts",
+    "ratings": "Ratings",
+    "stakeholders": "Stakeholders",
+    "engagements": "Engagements",
+}
+
+st.title("Data")
+st.caption(
+    "Bring your customers in from your CRM as CSV or Excel files, and take everything out again "
+    "in the same columns: export, edit in Excel, import back."
+)
+read_only = writes_disabled()
+
+
+def show_problems(problems: list[io.Problem]) -> None:
+    n = len(problems)
+    st.error(
+        f"The file was not imported: {n:,} problem{'s' if n != 1 else ''} found. Nothing was "
+        "changed. Fix these lines and upload the file again.",
+        icon=":material/error:",
+    )
+    st.dataframe(
+        io.problems_frame(problems),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "line": st.column_config.NumberColumn("Line", format="%d", width="small"),
+            "column": st.column_config.TextColumn("Column", width="small"),
+            "problem": st.column_config.TextColumn("What is wrong", width="large"),
+        },
+        key="data_problems",
+    )
+    if n > io.MAX_LISTED:
+        st.caption(f"Showing the first {io.MAX_LISTED} of {n:,} problems.")
+
+
+# --- import ----------------------------------------------------------------------------------
+
+st.subheader("Import a file")
+if read_only:
+    st.info(
+        "Importing is switched off in this read-only demo. The downloads below still work.",
+        icon=":material/lock:",
+    )
+kind = st.radio(
+    "What the file holds", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True,
+    key="data_kind",
+)
+st.caption(
+    "Into an empty database, import accounts first, then ratings, stakeholders and "
+    "engagements: those files name accounts (and people) that must exist. "
+    f"Rows are matched by {imports.and_join(io.NATURAL_KEYS[kind])}: a known row is updated, "
+    "a new one added, so importing the same file twice changes nothing. One bad row rejects "
+    "the whole file."
+)
+with st.expander(f"Columns of the {kind} file", icon=":material/table:"):
+    st.dataframe(io.column_table(kind), hide_index=True, width="stretch",
+                 key=f"data_columns_{kind}")
+    st.caption(
+        "CSV in UTF-8 (with or without BOM), comma- or semicolon-separated, or an Excel .xlsx "
+        "file (first sheet). Header names are matched ignoring case; other columns are "
+        "ignored; a column left out keeps what is saved. Dates as YYYY-MM-DD. "
+        "A decimal comma works where it cannot be misread (1,5 or 1.234,56)."
+    )
+    sample = imports.sample_file(kind)
+    if sample is not None:
+        st.download_button(
+            f"Sample {kind} file (CSV)", sample, file_name=f"{kind}.csv", mime=imports.MIME["csv"],
+            icon=":material/download:", on_click="ignore", key=f"data_sample_{kind}",
+        )
+
+uploaded = st.file_uploader(
+    "CSV or Excel file", type=["csv", "xlsx"], key="data_upload", disabled=read_only,
+    help="Up to a few hundred thousand rows; large files show a progress bar while importing.",
+)
+if uploaded is not None:
+    parsed = imports.parse_upload(kind, uploaded.name, uploaded.getvalue())
+    if not parsed.ok:
+        show_problems(parsed.problems)
+    else:
+        rows = parsed.rows
+        st.markdown(f"**{len(rows):,} {kind if len(rows) != 1 else kind[:-1]}** ready to import "
+                    f"from {uploaded.name!r}.")
+        if parsed.ignored_columns:
+            st.caption("Not imported (not a documented column): "
+                       + ", ".join(parsed.ignored_columns))
+        preview = io.export_frame(kind, rows.head(200))[list(parsed.present)]
+        preview.insert(0, "line", rows["line"].head(200).to_numpy())
+        st.dataframe(preview, hide_index=True, width="stretch", key="data_preview")
+        if len(rows) > 200:
+            st.caption(f"Showing the first 200 of {len(rows):,} rows.")
+        if st.button("Import", type="primary", icon=":material/upload:", key="data_import",
+                     disabled=read_only or rows.empty):
+            bar = st.progress(0.0, text="Importing…")
+            try:
+                result = store.import_rows(
+                    data.engine(), parsed,
+                    progress=lambda f: bar.progress(f, text=f"Importing… {f:.0%}"),
+                )
+            except io.ImportRejected as exc:
+                bar.empty()
+                show_problems(exc.problems)
+            except store.ReadOnlyError as exc:
+                bar.empty()
+                st.error(str(exc), icon=":material/lock:")
+            else:
+                bar.empty()
+                st.success(imports.result_message(result), icon=":material/check_circle:")
+
+# --- export ----------------------------------------------------------------------------------
+
+st.subheader("Export")
+st.caption("Everything saved, in the columns above. The Excel file opens directly in Excel; "
+           "the CSV is UTF-8, comma-separated.")
+for name, label in KIND_LABELS.items():
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="center")
+    c1.markdown(f"**{label}**")
+    c2.download_button(
+        "CSV", imports.download_data(name, "csv"), file_name=f"kamdash-{name}.csv",
+        mime=imports.MIME["csv"], icon=":material/download:", on_click="ignore",
+        key=f"data_export_{name}_csv",
+    )
+    c3.download_button(
+        "Excel", imports.download_data(name, "xlsx"), file_name=f"kamdash-{name}.xlsx",
+        mime=imports.MIME["xlsx"], icon=":material/download:", on_click="ignore",
+        key=f"data_export_{name}_xlsx",
+    )

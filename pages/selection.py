@@ -1,0 +1,216 @@
+"""Selection (what-if): weigh the criteria and see who would be a key account."""
+
+import streamlit as st
+
+from kamdash import charts, criteria, selection, store
+from kamdash.formatting import percent
+from kamdash.ui import data
+from kamdash.ui.account_picker import account_link_column, account_links
+from kamdash.ui.columns import money_column
+from kamdash.ui.navigation import ensure_app_navigation
+
+ensure_app_navigation()
+
+st.title("Key-account selection (what-if)")
+st.caption(
+    "Choose the criteria that make a customer a key account and how much each one weighs. "
+    "The ranking and the changes against today's key-account list update as you move a slider. "
+    "The page address holds the scenario: copy it to share exactly what you see."
+)
+
+link_problems = selection.validate_link({k: st.query_params.get_all(k) for k in st.query_params})
+if link_problems:
+    st.warning("This link was only partly understood:\n\n- " + "\n- ".join(link_problems))
+
+accounts = data.accounts()
+ratings = data.ratings()
+if accounts.empty:
+    st.info("No accounts yet. Import your accounts and ratings to rank them.")
+    st.stop()
+
+MISSING_LABELS = {"floor": "count as 1 (conservative)", "ignore": "leave out of the average"}
+RULE_LABELS = {"top_n": "the top N by score", "threshold": "all above a minimum score"}
+CHANGE_BADGES = {
+    selection.PROMOTED: "▲ Promoted",
+    selection.DEMOTED: "▼ Demoted",
+    selection.STAYS_KEY: "● Stays key",
+    selection.NOT_KEY: "",
+}
+
+
+@st.fragment
+def scenario() -> None:
+    controls, results = st.columns([1, 2.4], gap="large")
+    with controls:
+        st.subheader("Scenario")
+        chosen = st.multiselect(
+            "Criteria", criteria.KEYS, default=list(selection.DEFAULT_WEIGHTS),
+            format_func=criteria.label, key="criteria", bind="query-params",
+            help="The source material advises three to five criteria.",
+        )
+        advice = criteria.count_advice(len(chosen))
+        if advice and chosen:
+            st.warning(advice)
+        weights = {
+            key: st.slider(
+                f"Weight of {criteria.label(key)}", selection.WEIGHT_MIN, selection.WEIGHT_MAX,
+                selection.DEFAULT_WEIGHTS.get(key, 5), key=f"w_{key}", bind="query-params",
+                help=criteria.BY_KEY[key].help,
+            )
+            for key in chosen
+        }
+        missing = st.radio(
+            "Criteria an account has not been rated on", list(MISSING_LABELS),
+            format_func=MISSING_LABELS.get, key="missing", bind="query-params",
+        )
+        rule_kind = st.radio(
+            "Key accounts are", list(RULE_LABELS), format_func=RULE_LABELS.get, key="rule",
+            bind="query-params", horizontal=True,
+        )
+        if rule_kind == "top_n":
+            n = st.number_input(
+                "How many key accounts", min_value=1, max_value=len(accounts),
+                value=max(1, int(accounts["is_key"].sum())), step=1, key="n", bind="query-params",
+                help="Starts at the size of today's key-account list.",
+            )
+            rule = selection.Rule("top_n", n=int(n))
+        else:
+            threshold = st.slider(
+                "Minimum score", 1.0, 10.0, selection.DEFAULT_THRESHOLD, 0.1, key="threshold",
+                bind="query-params",
+            )
+            rule = selection.Rule("threshold", threshold=float(threshold))
+        save_scenario_form(weights, missing, rule)
+
+    with results:
+        if not chosen:
+            st.info("Choose at least one criterion to rank the accounts.")
+            return
+        if not any(weights.values()):
+            st.warning("Every weight is zero. Give at least one criterion a weight above 0.")
+            return
+        try:
+            outcome = selection.evaluate(ratings, accounts, weights, missing, rule)
+        except ValueError as exc:
+            st.error(f"The ranking could not be computed: {exc}")
+            return
+
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Key accounts", outcome.key_count,
+                  delta=outcome.key_count - outcome.key_count_today, delta_color="off",
+                  help=f"Under this scenario: {rule.describe()}. Delta against today's list.")
+        m2.metric("Promoted", len(outcome.promoted), help="Not key today, key under this scenario")
+        m3.metric("Demoted", len(outcome.demoted),
+                  help="Key today, not under this scenario. Demoting a key account is costly.")
+        share_change = outcome.key_revenue_share - outcome.key_revenue_share_today
+        m4.metric("Revenue from key accounts", percent(outcome.key_revenue_share),
+                  delta=f"{share_change * 100:+.0f} pts vs today")
+
+        if len(outcome.demoted):
+            st.warning(
+                f"**{len(outcome.demoted)} of today's key accounts would be demoted.** Demoting "
+                "a key account is painful for the relationship; check each one before you "
+                "decide: " + ", ".join(outcome.demoted["name"].astype(str)) + ".",
+                icon=":material/warning:",
+            )
+
+        shown = outcome.table.head(max(50, outcome.key_count + 15)).assign(
+            change=lambda t: t["change"].map(CHANGE_BADGES),
+            account=lambda t: account_links(t.index.to_series(), t["name"]),
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            height=420,
+            column_order=["rank", "account", "score", "change", "key_today", "industry",
+                          "manager", "annual_revenue"],
+            column_config={
+                "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+                "account": account_link_column("Account", help="Open the account"),
+                "score": st.column_config.ProgressColumn(
+                    "Score", min_value=1, max_value=10, format="%.1f",
+                    help="Weighted mean of the chosen criteria, 1-10"),
+                "change": st.column_config.TextColumn("Change", help="Against today's key list"),
+                "key_today": st.column_config.CheckboxColumn("Key today"),
+                "industry": "Industry",
+                "manager": "Manager",
+                "annual_revenue": money_column("Revenue, 12 months"),
+            },
+            key="selection_ranking",
+        )
+        st.caption(f"Top {len(shown)} of {len(outcome.table):,} accounts. Key accounts are "
+                   f"{rule.describe()}.")
+        st.plotly_chart(
+            charts.contribution_bars(outcome.ranked, accounts["name"]), key="selection_contrib"
+        )
+        promoted, demoted = st.columns(2)
+        for column, title, frame, empty in (
+            (promoted, "Promoted", outcome.promoted, "Nobody new would become a key account."),
+            (demoted, "Demoted", outcome.demoted, "No key account would lose its status."),
+        ):
+            with column:
+                st.subheader(title)
+                if frame.empty:
+                    st.caption(empty)
+                else:
+                    st.dataframe(
+                        frame[["rank", "name", "score", "annual_revenue"]].assign(
+                            account=account_links(frame.index.to_series(), frame["name"])),
+                        hide_index=True,
+                        column_order=["rank", "account", "score", "annual_revenue"],
+                        column_config={
+                            "rank": "Rank", "account": account_link_column("Account"),
+                            "score": st.column_config.NumberColumn("Score", format="%.1f"),
+                            "annual_revenue": money_column("Revenue, 12 months"),
+                        },
+                        key=f"selection_{title.lower()}",
+                    )
+
+
+def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Rule) -> None:
+    with st.expander("Save this scenario", icon=":material/bookmark_add:"):
+        if store.read_only():
+            st.caption("Read-only demo: saving is switched off.")
+            return
+        with st.form("selection_save", border=False):
+            name = st.text_input("Name", key="selection_save_name", max_chars=80,
+                                 placeholder="e.g. Growth focus 2027")
+            author = st.text_input("Your name", key="selection_save_author")
+            if not st.form_submit_button("Save scenario"):
+                return
+        problem = selection.scenario_name_problem(name)
+        if problem:
+            st.error(problem)
+        elif not any(weights.values()):
+            st.error("Every weight is zero; there is nothing to save.")
+        else:
+            store.save_scenario(data.engine(), name.strip(), weights,
+                                {"kind": rule.kind, "n": rule.n, "threshold": rule.threshold,
+                                 "missing": missing}, author.strip() or None)
+            st.success("Saved. It is listed under Saved scenarios below.")
+
+
+def saved_scenarios() -> None:
+    st.subheader("Saved scenarios")
+    saved = data.scenarios()
+    if saved.empty:
+        st.caption("None yet. Save a scenario to compare it later or share it by name.")
+        return
+    links = [f"/selection?{selection.saved_link_query(w, r)}"
+             for w, r in zip(saved["weights"], saved["rule"], strict=True)]
+    st.dataframe(
+        saved.assign(link=links, weights=saved["weights"].map(selection.describe_weights))[
+            ["name", "weights", "author", "created_at", "link"]],
+        hide_index=True,
+        column_config={
+            "name": "Scenario", "weights": "Weights", "author": "Saved by",
+            "created_at": st.column_config.DatetimeColumn("Saved", format="D MMM YYYY, HH:mm"),
+            "link": st.column_config.LinkColumn("Open", display_text="Open scenario"),
+        },
+        key="selection_saved",
+    )
+
+
+scenario()
+saved_scenarios()

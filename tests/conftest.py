@@ -1,0 +1,98 @@
+"""Shared fixtures: every test gets its own temporary database, never data/kamdash.db.
+
+``engine`` runs each store test twice: on SQLite, and on PostgreSQL when a server answers at
+KAMDASH_TEST_POSTGRES_URL (default: the local one, 127.0.0.1:5432 database ``test``).
+``demo_db`` is a small demo portfolio (seeded once per session) that AppTests read; tests that
+write get their own copy from ``writable_demo_db``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from kamdash import db
+
+POSTGRES_URL = os.environ.get(
+    "KAMDASH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+DEMO_ACCOUNTS = 60
+DEMO_SEED = 7
+DEMO_TODAY = date(2026, 11, 15)  # fixed, so the demo's stories are the same on every run
+
+
+def _postgres_engine_or_skip():
+    engine = db.make_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server to test against
+        engine.dispose()
+        pytest.skip(
+            f"PostgreSQL run skipped: no server answers at {POSTGRES_URL} "
+            f"({type(exc).__name__}); set KAMDASH_TEST_POSTGRES_URL to test that path"
+        )
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A fresh, empty database with the schema: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        e = db.make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        e = _postgres_engine_or_skip()
+        SQLModel.metadata.drop_all(e)
+    db.create_schema(e)
+    yield e
+    if request.param == "postgresql":
+        SQLModel.metadata.drop_all(e)
+    e.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """A SQLite file holding the small demo portfolio, built once per test session."""
+    from kamdash import demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    e = db.make_engine(f"sqlite:///{path}")
+    demo.seed_demo(e, n_accounts=DEMO_ACCOUNTS, seed=DEMO_SEED, today=DEMO_TODAY)
+    e.dispose()
+    return path
+
+
+def _use(monkeypatch, path: Path) -> str:
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("KAMDASH_DATABASE_URL", url)
+    monkeypatch.delenv("KAMDASH_READ_ONLY", raising=False)
+    return url
+
+
+@pytest.fixture
+def demo_db(demo_db_path, monkeypatch) -> str:
+    """Point the app at the shared demo database (read it, do not write it). Returns the URL."""
+    return _use(monkeypatch, demo_db_path)
+
+
+@pytest.fixture
+def writable_demo_db(demo_db_path, tmp_path, monkeypatch) -> str:
+    """A private copy of the demo database for a test that writes. Returns the URL."""
+    copy = tmp_path / "demo-copy.db"
+    with sqlite3.connect(demo_db_path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    return _use(monkeypatch, copy)
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> str:
+    """An empty database file path for the app (the app will seed it on first start)."""
+    return _use(monkeypatch, tmp_path / "empty.db")
+
+

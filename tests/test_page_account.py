@@ -1,0 +1,194 @@
+"""AppTest of the Account page on the small demo portfolio, and of its stakeholder save."""
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+from conftest import DEMO_TODAY
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from kamdash import db, demo, store
+from kamdash.models import Meta, Stakeholder
+
+PAGE = str(Path(__file__).parents[1] / "pages" / "account.py")
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Measure "days since contact" from the demo's own today."""
+    monkeypatch.setenv("KAMDASH_TODAY", DEMO_TODAY.isoformat())
+
+
+def account_id(url: str, name: str) -> int:
+    accounts = store.load_accounts(db.make_engine(url))
+    return int(accounts.index[accounts["name"] == name][0])
+
+
+def run(**query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def snapshot(url: str) -> dict:
+    with db.make_engine(url).connect() as conn:
+        return {t.__tablename__: sorted(map(tuple, conn.execute(select(t.__table__)).all()),
+                                        key=repr) for t in (Stakeholder, Meta)}
+
+
+def role_matrix(at: AppTest) -> pd.DataFrame:
+    """The roles x stakeholders matrix (plain st.dataframe elements carry no key to find)."""
+    (matrix,) = [d.value for d in at.dataframe if "role" in d.value.columns]
+    return matrix
+
+
+def gap_lines(at: AppTest) -> list[str]:
+    """The gap list's lines, each led by its priority badge."""
+    return [unescaped(m.value) for m in at.markdown
+            if m.value.startswith((":red-badge[", ":orange-badge[", ":gray-badge["))
+            and "**" in m.value]
+
+
+def unescaped(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
+def test_without_an_account_the_page_asks_to_choose_one(demo_db):
+    at = run()
+    assert not at.exception
+    assert at.title[0].value == "Account"
+    assert "Choose an account" in at.info[0].value
+    assert at.selectbox(key="account_select").value is None
+
+
+def test_a_link_opens_the_account_with_profile_roles_gaps_map_and_editor(demo_db):
+    northwind = account_id(demo_db, demo.STORY_SINGLE_THREADED)
+    at = run(account=str(northwind), name="Northwind%20Logistics")
+    assert not at.exception
+    assert at.title[0].value == demo.STORY_SINGLE_THREADED
+    assert at.selectbox(key="account_select").value == northwind
+    assert "Logistics" in at.markdown[0].value and "Hamburg, Germany" in at.markdown[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Key account"].startswith("Since ")
+    assert metrics["People met lately"] == "1"
+    assert "Single-threaded" in at.warning[0].value
+    matrix = role_matrix(at)
+    assert matrix["role"].tolist() == ["Decision maker", "Buyer", "Influencer", "User",
+                                       "Ambassador"]
+    people = store.load_stakeholders(db.make_engine(demo_db), northwind)
+    assert list(matrix.columns[4:]) == people.loc[people["active"], "name"].tolist()
+    assert gap_lines(at)[0].startswith(":red-badge[High] **Single-threaded**: All ")
+    assert "account_map" in [c.key for c in at.get("plotly_chart")]
+    editor = at.data_editor[0].value
+    assert editor["name"].tolist() == people["name"].tolist()
+    assert at.button(key="account_save").label == "Save stakeholders"
+
+
+def test_choosing_another_account_updates_title_and_link(demo_db):
+    at = run()
+    castellan = account_id(demo_db, demo.STORY_DEMOTION)
+    at.selectbox(key="account_select").set_value(castellan).run()
+    assert not at.exception
+    assert at.title[0].value == demo.STORY_DEMOTION
+    assert at.query_params["account"] == str(castellan)
+    assert any("Hostile decision maker" in g for g in gap_lines(at))
+
+
+@pytest.mark.parametrize("wanted", ["99999", "abc", ""])
+def test_an_unknown_account_in_the_link_is_a_warning_not_a_traceback(demo_db, wanted):
+    at = run(account=wanted)
+    assert not at.exception
+    assert "does not exist" in unescaped(at.warning[0].value)
+    assert at.title[0].value == "Account"
+
+
+def test_saving_the_editor_unchanged_says_there_is_nothing_to_save(writable_demo_db):
+    before = snapshot(writable_demo_db)
+    at = run(account=str(account_id(writable_demo_db, demo.STORY_DECLINING)))
+    at.button(key="account_save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Nothing to save: the table is unchanged."]
+    assert snapshot(writable_demo_db) == before
+
+
+def _save_script(account: int, change: dict) -> None:
+    """Runs inside AppTest: edit one cell of the editor's table and press save."""
+    from kamdash import store
+    from kamdash.ui import data, stakeholder_editor
+
+    table = stakeholder_editor.editable_stakeholders(store.load_stakeholders(data.engine(),
+                                                                             account))
+    for column, value in change.items():
+        table.at[1, column] = value
+    stakeholder_editor.save_edits(account, table)
+    stakeholder_editor.show_saved_message()
+
+
+def test_a_rejected_edit_lists_the_problem_and_saves_nothing(writable_demo_db):
+    before = snapshot(writable_demo_db)
+    account = account_id(writable_demo_db, demo.STORY_SINGLE_THREADED)
+    at = AppTest.from_function(_save_script, args=(account, {"stance": "friendly"}),
+                               default_timeout=60).run()
+    assert not at.exception
+    assert not at.success
+    assert unescaped(at.error[0].value) == (
+        "Nothing was saved: 1 value needs fixing.\n\n- row 2, column Stance: 'friendly' is not "
+        "a stance; use enemy, non-supporter, neutral, supporter, mentor (or -2 to +2)")
+    assert snapshot(writable_demo_db) == before
+
+
+def test_a_good_edit_is_saved_and_confirmed(writable_demo_db):
+    account = account_id(writable_demo_db, demo.STORY_SINGLE_THREADED)
+    at = AppTest.from_function(_save_script, args=(account, {"title": "Chief Buyer"}),
+                               default_timeout=60).run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Saved: 0 added, 1 changed, 0 deleted."]
+    people = store.load_stakeholders(db.make_engine(writable_demo_db), account)
+    assert people["title"].iloc[1] == "Chief Buyer"
+
+
+def test_a_stakeholder_name_with_html_shows_as_text(writable_demo_db):
+    engine = db.make_engine(writable_demo_db)
+    account = account_id(writable_demo_db, demo.STORY_SINGLE_THREADED)
+    from kamdash.ui.stakeholder_editor import editable_stakeholders
+
+    table = editable_stakeholders(store.load_stakeholders(engine, account))
+    table.at[0, "name"] = XSS  # the decision maker, now hostile: named in a gap
+    table.at[0, "stance"] = "enemy"
+    table["reports_to"] = table["reports_to"].replace(
+        store.load_stakeholders(engine, account)["name"].iloc[0], XSS)
+    store.save_stakeholders(engine, account, table)
+
+    at = run(account=str(account))
+    assert not at.exception
+    assert XSS in role_matrix(at).columns  # the matrix names them, as text
+    assert XSS in at.data_editor[0].value["name"].tolist()
+    hostile = [m for m in at.markdown if "Hostile decision maker" in m.value]
+    assert len(hostile) == 1
+    assert "\\<script\\>alert\\(1\\)\\</script\\>" in hostile[0].value  # escaped Markdown
+    assert not any(m.allow_html for m in at.markdown)
+    assert XSS not in "".join(m.value for m in at.markdown)
+
+
+def test_read_only_mode_disables_the_editor(demo_db, monkeypatch):
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
+    at = run(account=str(account_id(demo_db, demo.STORY_RISING)))
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "account_save"]
+    assert any("editing stakeholders is switched off" in c.value for c in at.caption)
+    assert isinstance(at.data_editor[0].value, pd.DataFrame)
+
+
+@pytest.mark.parametrize("page", ["portfolio.py", "selection.py"])
+def test_portfolio_and_selection_link_every_account_to_its_page(demo_db, page):
+    at = AppTest.from_file(str(Path(PAGE).parent / page), default_timeout=60).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    ids = store.load_accounts(db.make_engine(demo_db)).reset_index().set_index("name")
+    expected = [f"/account?account={ids.loc[n, 'account_id']}&name={quote(n, safe='')}"
+                for n in table["name"]]
+    assert table["account"].tolist() == expected

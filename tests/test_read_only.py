@@ -1,0 +1,109 @@
+"""KAMDASH_READ_ONLY=1: every write in the store is refused and nothing changes."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from kamdash import store
+from kamdash.models import Account, Meta, Rating
+
+STORE_DIR = Path(store.__file__).resolve().parent
+
+
+def snapshot(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as conn:
+        return {
+            t.__tablename__: sorted(map(tuple, conn.execute(select(t.__table__)).all()), key=repr)
+            for t in (*store.TABLES_IN_FK_ORDER, Meta)
+        }
+
+
+def _seed(engine) -> None:
+    store.replace_all(engine, {
+        Account: [dict(id=1, name="Acme"), dict(id=2, name="Bolt")],
+        Rating: [dict(account_id=1, criterion="tenure", value=5, rated_on=date(2025, 1, 1))],
+    })
+
+
+# Every public write of the store, called with arguments that would succeed when writable.
+WRITES = {
+    "replace_all": lambda e: store.replace_all(e, {Account: [dict(id=9, name="New")]}),
+    "save_scenario": lambda e: store.save_scenario(e, "Q1", {"tenure": 5}, {"kind": "top_n"}),
+    "import_file": lambda e: store.import_file(e, "accounts", b"name\nNew\n", "a.csv"),
+    "import_rows": lambda e: store.import_rows(
+        e, __import__("kamdash.io").io.parse("accounts", b"name\nNew\n", "a.csv")),
+}
+if hasattr(store, "save_stakeholders"):
+    WRITES["save_stakeholders"] = lambda e: store.save_stakeholders(e, 1, pd.DataFrame([dict(
+        stakeholder_id=None, name="Ann Berg", title="CFO", department=None, roles="buyer",
+        influence="high", stance=1, reports_to=None, email=None, active=True)]))
+if hasattr(store, "log_engagement"):
+    WRITES["log_engagement"] = lambda e: store.log_engagement(
+        e, 1, date(2025, 2, 1), "call", "Quick check-in", 1)
+
+
+def _public_writers() -> set[str]:
+    """Public store functions whose body opens a write transaction or bumps the version."""
+    found = set()
+    for path in STORE_DIR.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                body = ast.get_source_segment(path.read_text(), node) or ""
+                if "bump_version(" in body or ".begin()" in body:
+                    found.add(node.name)
+    return found - {"bump_version"}
+
+
+def test_every_store_write_function_checks_read_only_first():
+    missing = []
+    for name in sorted(_public_writers()):
+        fn = getattr(store, name, None)
+        assert fn is not None, f"store.{name} writes but is not exported from kamdash.store"
+        if "ensure_writable()" not in inspect.getsource(fn):
+            missing.append(name)
+    assert missing == []
+
+
+def test_every_store_write_function_is_exercised_here():
+    assert _public_writers() - set(WRITES) == set()
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_write_in_read_only_mode_is_refused_and_changes_nothing(engine, monkeypatch, name):
+    _seed(engine)
+    before = snapshot(engine)
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
+    with pytest.raises(store.ReadOnlyError, match="read-only"):
+        WRITES[name](engine)
+    assert snapshot(engine) == before
+    monkeypatch.delenv("KAMDASH_READ_ONLY")
+    WRITES[name](engine)  # and the same call works once writable
+    assert snapshot(engine) != before
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1", True), ("true", True), ("YES", True), (" yes ", True), ("0", False), ("", False),
+    ("no", False),
+])
+def test_read_only_is_switched_on_by_1_true_or_yes(monkeypatch, value, expected):
+    monkeypatch.setenv("KAMDASH_READ_ONLY", value)
+    assert store.read_only() is expected
+
+
+def test_the_demo_seeder_is_refused_too(engine, monkeypatch):
+    from kamdash import demo
+
+    _seed(engine)
+    before = snapshot(engine)
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
+    with pytest.raises(store.ReadOnlyError):
+        demo.seed_demo(engine, n_accounts=20)
+    assert snapshot(engine) == before

@@ -1,0 +1,203 @@
+"""kamdash.store.engagement on SQLite and PostgreSQL: monthly GROUP BY reads and the log."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from kamdash import store
+from kamdash.models import Account, AccountMonth, Engagement, Manager, Stakeholder
+
+M = pd.Timestamp
+
+
+@pytest.fixture
+def db(engine):
+    """Two managers, three accounts, a few people and engagements over three months."""
+    store.replace_all(engine, {
+        Manager: [{"id": 1, "name": "Ann", "email": "ann@x.com", "role": "kam", "capacity": 4},
+                  {"id": 2, "name": "Bob", "email": "bob@x.com", "role": "kam", "capacity": 4}],
+        Account: [{"id": 1, "name": "Acme", "manager_id": 1},
+                  {"id": 2, "name": "Birch", "manager_id": 2},
+                  {"id": 3, "name": "Cedar", "manager_id": None}],
+        Stakeholder: [{"id": 11, "account_id": 1, "name": "Ann Lee"},
+                      {"id": 12, "account_id": 1, "name": "Ben Ode"},
+                      {"id": 21, "account_id": 2, "name": "Dan Roe"}],
+        Engagement: [
+            {"id": 1, "account_id": 1, "stakeholder_id": 11, "date": date(2026, 1, 5),
+             "kind": "visit", "summary": "Kick-off", "sentiment": 1},
+            {"id": 2, "account_id": 1, "stakeholder_id": 11, "date": date(2026, 1, 20),
+             "kind": "visit", "summary": "Plant tour", "sentiment": 2},
+            {"id": 3, "account_id": 1, "stakeholder_id": 12, "date": date(2026, 1, 31),
+             "kind": "call", "summary": "Follow-up", "sentiment": 0},
+            {"id": 4, "account_id": 1, "stakeholder_id": None, "date": date(2026, 3, 2),
+             "kind": "email", "summary": "Quote", "sentiment": 0},
+            {"id": 5, "account_id": 2, "stakeholder_id": 21, "date": date(2026, 3, 31),
+             "kind": "qbr", "summary": "QBR", "sentiment": -1},
+            {"id": 6, "account_id": 3, "stakeholder_id": None, "date": date(2025, 12, 31),
+             "kind": "call", "summary": "Old call", "sentiment": 0},
+        ],
+        AccountMonth: [{"account_id": 1, "month": date(2026, 1, 1), "revenue": 100.0,
+                        "satisfaction": 8.5},
+                       {"account_id": 1, "month": date(2026, 2, 1), "revenue": 90.0,
+                        "satisfaction": None},
+                       {"account_id": 2, "month": date(2026, 1, 1), "revenue": 40.0,
+                        "satisfaction": 6.0}],
+    })
+    return engine
+
+
+def rows(df: pd.DataFrame) -> list[tuple]:
+    return list(df.itertuples(index=False, name=None))
+
+
+def engagement_count(engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Engagement)).one()[0]
+
+
+# --- monthly reads ---------------------------------------------------------------------------
+
+
+def test_monthly_engagement_of_the_portfolio_groups_by_month_and_kind(db):
+    df = store.monthly_engagement(db)
+    assert list(df.columns) == ["month", "kind", "engagements"]
+    assert str(df["month"].dtype) == "datetime64[ns]"
+    assert rows(df) == [(M("2025-12-01"), "call", 1), (M("2026-01-01"), "call", 1),
+                        (M("2026-01-01"), "visit", 2), (M("2026-03-01"), "email", 1),
+                        (M("2026-03-01"), "qbr", 1)]
+
+
+def test_monthly_engagement_of_one_account_since_a_day(db):
+    assert rows(store.monthly_engagement(db, account_id=1)) == [
+        (M("2026-01-01"), "call", 1), (M("2026-01-01"), "visit", 2),
+        (M("2026-03-01"), "email", 1)]
+    assert rows(store.monthly_engagement(db, account_id=1, since=date(2026, 1, 21))) == [
+        (M("2026-01-01"), "call", 1), (M("2026-03-01"), "email", 1)]
+    assert store.monthly_engagement(db, account_id=99).empty
+
+
+def test_monthly_engagement_by_account_and_by_manager(db):
+    by_account = store.monthly_engagement_by_account(db, since=date(2026, 1, 1))
+    assert rows(by_account) == [(1, M("2026-01-01"), "call", 1), (1, M("2026-01-01"), "visit", 2),
+                                (1, M("2026-03-01"), "email", 1), (2, M("2026-03-01"), "qbr", 1)]
+    assert rows(store.monthly_engagement_by_account(db, manager_id=2)) == [
+        (2, M("2026-03-01"), "qbr", 1)]
+    by_manager = store.monthly_engagement_by_manager(db)
+    assert [(None if pd.isna(m) else int(m), month, kind, n)
+            for m, month, kind, n in rows(by_manager)] == [
+        (1, M("2026-01-01"), "call", 1), (1, M("2026-01-01"), "visit", 2),
+        (1, M("2026-03-01"), "email", 1), (2, M("2026-03-01"), "qbr", 1),
+        (None, M("2025-12-01"), "call", 1)]
+
+
+def test_monthly_stakeholders_touched_counts_different_named_people(db):
+    assert rows(store.monthly_stakeholders_touched(db)) == [
+        (M("2026-01-01"), 2), (M("2026-03-01"), 1)]
+    assert rows(store.monthly_stakeholders_touched(db, account_id=1)) == [(M("2026-01-01"), 2)]
+    assert rows(store.monthly_stakeholders_touched(db, manager_id=2)) == [(M("2026-03-01"), 1)]
+    assert rows(store.monthly_stakeholders_touched(db, by_account=True)) == [
+        (1, M("2026-01-01"), 2), (2, M("2026-03-01"), 1)]
+
+
+def test_load_contact_months_gives_the_last_day_per_person_and_month(db):
+    df = store.load_contact_months(db)
+    assert rows(df) == [(1, 11, M("2026-01-01"), 2, M("2026-01-20")),
+                        (1, 12, M("2026-01-01"), 1, M("2026-01-31")),
+                        (2, 21, M("2026-03-01"), 1, M("2026-03-31"))]
+    assert rows(store.load_contact_months(db, since=date(2026, 2, 1), account_id=2)) == [
+        (2, 21, M("2026-03-01"), 1, M("2026-03-31"))]
+
+
+def test_load_touches_counts_the_window_and_the_one_before(db):
+    df = store.load_touches(db, date(2026, 3, 31), 60)
+    # window (Jan 30, Mar 31]; before (Nov 30, Jan 30]
+    assert rows(df) == [(1, 2, 2, M("2026-03-02")), (2, 1, 0, M("2026-03-31")),
+                        (3, 0, 1, M("2025-12-31"))]
+    assert rows(store.load_touches(db, date(2026, 1, 10), 30)) == [
+        (1, 1, 0, M("2026-01-05")), (3, 1, 0, M("2025-12-31"))]
+
+
+def test_load_account_months_and_one_accounts_engagements(db):
+    am = store.load_account_months(db, account_id=1)
+    assert rows(am.fillna(-1)) == [(1, M("2026-01-01"), 100.0, 8.5), (1, M("2026-02-01"), 90.0,
+                                                                         -1.0)]
+    assert len(store.load_account_months(db, since=date(2026, 2, 1))) == 1
+    events = store.load_account_engagements(db, 1)
+    assert events["engagement_id"].tolist() == [4, 3, 2, 1]  # newest first
+    assert events["stakeholder"].fillna("").tolist() == ["", "Ben Ode", "Ann Lee", "Ann Lee"]
+    assert events["kind"].tolist() == ["email", "call", "visit", "visit"]
+
+
+# --- log_engagement --------------------------------------------------------------------------
+
+
+def test_log_engagement_writes_one_row_and_bumps_the_data_version(db):
+    before = store.data_version(db)
+    new_id = store.log_engagement(db, 1, date(2026, 3, 10), "meeting", "  Agreed the pilot ",
+                                  1, stakeholder_id=12, logged_by="Ann")
+    with Session(db) as session:
+        row = session.get(Engagement, new_id)
+        assert (row.account_id, row.stakeholder_id, row.date, row.kind, row.summary,
+                row.sentiment, row.logged_by) == (1, 12, date(2026, 3, 10), "meeting",
+                                                  "Agreed the pilot", 1, "Ann")
+    assert store.data_version(db) == before + 1
+
+
+def test_log_engagement_accepts_today_and_nobody_named(db):
+    today = date.today()
+    new_id = store.log_engagement(db, 2, today, "Call", "Quick check-in", -2)
+    events = store.load_account_engagements(db, 2)
+    assert events.iloc[0][["engagement_id", "kind", "sentiment"]].tolist() == [new_id, "call",
+                                                                               -2]
+    assert pd.isna(events.iloc[0]["stakeholder_id"])
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"date": date.today() + timedelta(days=1)}, "lies in the future"),
+    ({"date": "yesterday"}, "is not a date"),
+    ({"kind": "lunch"}, "the kind 'lunch' is not one of visit, meeting, call, qbr, workshop, "
+                        "email"),
+    ({"summary": "   "}, "the summary is empty"),
+    ({"summary": "x" * (store.MAX_SUMMARY + 1)}, f"keep it to {store.MAX_SUMMARY:,}"),
+    ({"sentiment": 3}, "the sentiment '3' is not a whole number from -2"),
+    ({"sentiment": 0.5}, "is not a whole number"),
+    ({"stakeholder_id": 21}, "Dan Roe works for another account, not Acme"),
+    ({"stakeholder_id": 999}, "there is no stakeholder with id 999"),
+    ({"account_id": 99}, "there is no account with id 99"),
+])
+def test_log_engagement_rejects_bad_input_and_writes_nothing(db, change, message):
+    args = {"account_id": 1, "date": date(2026, 3, 10), "kind": "visit", "summary": "Visit",
+            "sentiment": 0, "stakeholder_id": None} | change
+    before = (engagement_count(db), store.data_version(db))
+    with pytest.raises(ValueError, match="Nothing was saved") as caught:
+        store.log_engagement(db, **args)
+    assert isinstance(caught.value, store.EngagementRejected)
+    assert any(message in p for p in caught.value.problems), caught.value.problems
+    assert (engagement_count(db), store.data_version(db)) == before
+
+
+def test_log_engagement_lists_every_problem_at_once(db):
+    with pytest.raises(store.EngagementRejected) as caught:
+        store.log_engagement(db, 1, date(2026, 3, 10), "lunch", "", 7)
+    assert len(caught.value.problems) == 3
+
+
+def test_log_engagement_measures_the_future_from_the_given_today(db):
+    with pytest.raises(store.EngagementRejected, match="lies in the future"):
+        store.log_engagement(db, 1, date(2026, 3, 11), "visit", "Visit", 0,
+                             today=date(2026, 3, 10))
+
+
+def test_log_engagement_is_refused_in_read_only_mode(db, monkeypatch):
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
+    with pytest.raises(store.ReadOnlyError):
+        store.log_engagement(db, 1, date(2026, 3, 10), "visit", "Visit", 0)
+    assert engagement_count(db) == 6
+
+
+def test_account_month_rows_are_untouched_by_reads(db):
+    with Session(db) as session:
+        assert session.exec(select(func.count()).select_from(AccountMonth)).one()[0] == 3
