@@ -16,7 +16,7 @@ KIND_LABELS = {
     "engagements": "Engagements",
 }
 
-st.title("Data")
+st.title("Import and export")
 st.caption(
     "Bring your customers in from your CRM as CSV or Excel files, and take everything out again "
     "in the same columns: export, edit in Excel, import back."

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY
+from demo_portfolio import DEMO_TODAY
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 

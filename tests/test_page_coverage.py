@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_TODAY
+from demo_portfolio import DEMO_TODAY
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, store

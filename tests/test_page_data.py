@@ -50,7 +50,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 def test_page_offers_an_uploader_the_column_table_and_eight_downloads(small_db):
     at = page()
-    assert at.title[0].value == "Data"
+    assert at.title[0].value == "Import and export"
     assert at.radio(key="data_kind").value == "accounts"
     columns = table(at, "what goes in")
     assert columns["column"].tolist()[:3] == ["name", "industry", "country"]
@@ -133,7 +133,7 @@ def test_the_app_registers_the_data_page_and_shows_the_read_only_notice(small_db
     assert "Read-only demo" in at.sidebar.warning[0].value
     at.switch_page(str(ROOT / "pages" / "data.py")).run()
     assert not at.exception
-    assert at.title[0].value == "Data"
+    assert at.title[0].value == "Import and export"
 
 
 def test_an_excel_file_is_read_like_a_csv(small_db):

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import DEMO_TODAY
+from demo_portfolio import DEMO_TODAY
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
