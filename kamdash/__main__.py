@@ -79,6 +79,15 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kamdash import bench
+
+    bench.run(quick=args.quick, out=Path(args.out))
+    return 0  # figures, not a verdict: a missed target is reported, not an error
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kamdash", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("kind", choices=kinds)
     p.add_argument("file", help="where to write; .csv or .xlsx decides the format")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("bench", help="time scoring, the Selection page and engagement trends")
+    p.add_argument("--quick", action="store_true", help="small sizes only (a smoke test)")
+    p.add_argument("--out", default="artifacts/bench.json", help="where to write the JSON")
+    p.set_defaults(func=_bench)
 
     args = parser.parse_args(argv)
     try:
