@@ -91,11 +91,23 @@ def month_range(start: date | pd.Timestamp, end: date | pd.Timestamp) -> pd.Date
         "datetime64[ns]")
 
 
-def _months(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values).dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+def _months(values: pd.Series) -> np.ndarray:
+    """The first of the month of each value, as datetime64[ns] (NaT stays NaT)."""
+    days = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
+    return days.astype("datetime64[M]").astype("datetime64[ns]")
+
+
+def _per_month(positions: np.ndarray, values: np.ndarray, n_months: int) -> tuple:
+    """Sum and count of the non-missing ``values`` per month position (-1 is left out)."""
+    keep = (positions >= 0) & ~np.isnan(values)
+    total = np.bincount(positions[keep], weights=values[keep], minlength=n_months)
+    count = np.bincount(positions[keep], minlength=n_months)
+    return total, count
 
 
 # --- monthly series --------------------------------------------------------------------------
+# Vectorised with month and kind positions and np.bincount: no pivot tables, no groupby,
+# no Python loop over accounts or events.
 
 
 def monthly_by_kind(
@@ -111,19 +123,23 @@ def monthly_by_kind(
     account_id or manager_id, giving one block of months per group: those in ``groups``,
     else those present)."""
     months = month_range(start, end)
-    frame = counts.assign(month=_months(counts["month"]))
-    frame = frame[frame["month"].isin(months) & frame["kind"].isin(KINDS)]
-    keys = ["month"] if by is None else [by, "month"]
-    wide = frame.pivot_table(index=keys, columns="kind", values="engagements", aggfunc="sum",
-                             fill_value=0)
+    month_pos = months.get_indexer(_months(counts["month"]))
+    kind_pos = pd.Index(KINDS).get_indexer(counts["kind"])
+    inside = (month_pos >= 0) & (kind_pos >= 0)
     if by is None:
-        grid = months
+        ids, group_pos, index = None, np.zeros(len(counts), dtype=np.intp), months
     else:
-        ids = pd.Index(groups if groups is not None else frame[by].dropna().unique())
-        grid = pd.MultiIndex.from_product([ids.sort_values(), months], names=[by, "month"])
-    wide = wide.reindex(index=grid, columns=list(KINDS), fill_value=0).astype("int64")
-    wide.columns.name = None
-    wide["engagements"] = wide.sum(axis=1)
+        present = counts.loc[inside, by].dropna().unique()
+        ids = pd.Index(groups if groups is not None else present).sort_values()
+        group_pos = ids.get_indexer(counts[by])
+        index = pd.MultiIndex.from_product([ids, months], names=[by, "month"])
+    inside &= group_pos >= 0
+    cells = (group_pos[inside] * len(months) + month_pos[inside]) * len(KINDS) + kind_pos[inside]
+    n_rows = len(index)
+    table = np.bincount(cells, weights=counts["engagements"].to_numpy(dtype=float)[inside],
+                        minlength=n_rows * len(KINDS)).reshape(n_rows, len(KINDS))
+    wide = pd.DataFrame(table.astype("int64"), index=index, columns=list(KINDS))
+    wide["engagements"] = wide.to_numpy().sum(axis=1)
     return wide
 
 
@@ -143,14 +159,17 @@ def monthly_trend(
     ``account_months``: month, revenue, satisfaction (rows of the accounts in scope)."""
     out = monthly_by_kind(counts, start, end)
     months = out.index
-    people = touched.assign(month=_months(touched["month"])).groupby("month")[
-        "stakeholders_touched"].sum()
-    out["stakeholders_touched"] = people.reindex(months, fill_value=0).astype("int64")
-    am = account_months.assign(month=_months(account_months["month"]))
-    by_month = am.groupby("month")
-    out["satisfaction"] = by_month["satisfaction"].mean().reindex(months).astype(float)
-    revenue = by_month["revenue"].sum(min_count=1)
-    out["revenue"] = revenue.reindex(months).astype(float)
+    people, _ = _per_month(months.get_indexer(_months(touched["month"])),
+                           touched["stakeholders_touched"].to_numpy(dtype=float), len(months))
+    out["stakeholders_touched"] = people.astype("int64")
+    positions = months.get_indexer(_months(account_months["month"]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total, surveyed = _per_month(
+            positions, account_months["satisfaction"].to_numpy(dtype=float), len(months))
+        out["satisfaction"] = np.where(surveyed > 0, total / surveyed, np.nan)
+    revenue, recorded = _per_month(
+        positions, account_months["revenue"].to_numpy(dtype=float), len(months))
+    out["revenue"] = np.where(recorded > 0, revenue, np.nan)
     return out[_TREND_COLUMNS]
 
 

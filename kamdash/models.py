@@ -120,7 +120,12 @@ class Stakeholder(SQLModel, table=True):
 
 
 class Engagement(SQLModel, table=True):
-    __table_args__ = (Index("ix_engagement_account_date", "account_id", "date"),)
+    # Covering indexes for the monthly trends (see migration 0002): one account's, a
+    # manager's or the key accounts' by the first, the portfolio's by the second.
+    __table_args__ = (
+        Index("ix_engagement_account_date_kind", "account_id", "date", "kind"),
+        Index("ix_engagement_date_kind_stakeholder", "date", "kind", "stakeholder_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")

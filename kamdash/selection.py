@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 from kamdash import criteria
@@ -55,11 +56,12 @@ class Rule:
 
 def select_key_accounts(ranked: pd.DataFrame, rule: Rule) -> pd.Series:
     """Boolean Series (same index and order as ``ranked``): would this account be key?"""
+    score = ranked["score"].to_numpy(dtype=float)
     if rule.kind == "top_n":
-        chosen = pd.Series(False, index=ranked.index)
-        chosen.iloc[: rule.n] = True
-        return chosen & ranked["score"].notna()
-    return ranked["score"].ge(rule.threshold).fillna(False)
+        chosen = (np.arange(len(score)) < rule.n) & ~np.isnan(score)
+    else:
+        chosen = score >= rule.threshold  # NaN compares False: unscored is never key
+    return pd.Series(chosen, index=ranked.index)
 
 
 def compare_with_today(would_be_key: pd.Series, key_today: pd.Series) -> pd.Series:
@@ -67,12 +69,11 @@ def compare_with_today(would_be_key: pd.Series, key_today: pd.Series) -> pd.Seri
 
     ``key_today`` may lack accounts (never designated): those are not key today.
     """
-    today = key_today.reindex(would_be_key.index).fillna(False).astype(bool)
-    change = pd.Series(NOT_KEY, index=would_be_key.index, dtype=object)
-    change[would_be_key & today] = STAYS_KEY
-    change[would_be_key & ~today] = PROMOTED
-    change[~would_be_key & today] = DEMOTED
-    return change
+    would = would_be_key.to_numpy(dtype=bool)
+    today = key_today.reindex(would_be_key.index).fillna(False).to_numpy(dtype=bool)
+    change = np.select([would & today, would & ~today, ~would & today],
+                       [STAYS_KEY, PROMOTED, DEMOTED], NOT_KEY).astype(object)
+    return pd.Series(change, index=would_be_key.index, dtype=object)
 
 
 def validate_link(params: Mapping[str, str | list[str]]) -> list[str]:
@@ -158,37 +159,42 @@ def evaluate(
 
     rule = rule or Rule()
     weighted = [k for k, w in weights.items() if w]
-    ranked = score_accounts(ratings.reindex(columns=weighted), weights, missing)
+    # Every account is ranked, rated or not: an unrated one scores the floor (or nothing).
+    ranked = score_accounts(ratings.reindex(index=accounts.index, columns=weighted), weights,
+                            missing)
     would = select_key_accounts(ranked, rule)
     change = compare_with_today(would, accounts["is_key"])
-    info = accounts.reindex(ranked.index)
+    at = accounts.index.get_indexer(ranked.index)  # ranked holds exactly these accounts
+
+    def column(name: str):
+        return accounts[name].array.take(at) if name in accounts else None
+
+    key_today = accounts["is_key"].fillna(False).to_numpy(dtype=bool)[at]
     table = pd.DataFrame(
         {
             "rank": ranked["rank"],
-            "name": info["name"],
+            "name": column("name"),
             "score": ranked["score"],
             "would_be_key": would,
-            "key_today": info["is_key"].fillna(False).astype(bool),
+            "key_today": key_today,
             "change": change,
-            "industry": info.get("industry"),
-            "manager": info.get("manager"),
-            "annual_revenue": info["annual_revenue"],
+            "industry": column("industry"),
+            "manager": column("manager"),
+            "annual_revenue": column("annual_revenue"),
         },
         index=ranked.index,
     )
-    revenue = table["annual_revenue"].fillna(0.0)
+    revenue = table["annual_revenue"].fillna(0.0).to_numpy()
     total = revenue.sum()
     return Outcome(
         ranked=ranked,
         table=table,
-        promoted=table[change == PROMOTED],
-        demoted=table[change == DEMOTED],
+        promoted=table.iloc[np.flatnonzero(change.to_numpy() == PROMOTED)],
+        demoted=table.iloc[np.flatnonzero(change.to_numpy() == DEMOTED)],
         key_count=int(would.sum()),
-        key_revenue_share=float(revenue[would].sum() / total) if total else 0.0,
-        key_count_today=int(table["key_today"].sum()),
-        key_revenue_share_today=(
-            float(revenue[table["key_today"]].sum() / total) if total else 0.0
-        ),
+        key_revenue_share=float(revenue[would.to_numpy()].sum() / total) if total else 0.0,
+        key_count_today=int(key_today.sum()),
+        key_revenue_share_today=float(revenue[key_today].sum() / total) if total else 0.0,
     )
 
 

@@ -44,6 +44,7 @@ months, scope = int(months or 12), scope or "key"
 today = data.today()
 window = engagement.CADENCE_WINDOW_DAYS
 mine = accounts if kam == ALL else accounts[accounts["manager"] == kam]
+kam_id = None if kam == ALL or mine.empty else int(mine["manager_id"].iloc[0])
 shown = mine[mine["is_key"]] if scope == "key" else mine
 who = ("the portfolio" if kam == ALL else kam) + ("" if scope == "all" else ", key accounts")
 
@@ -53,12 +54,12 @@ def trends_section(shown: pd.DataFrame) -> None:
     st.header("Trends")
     start = (pd.Timestamp(today) - pd.DateOffset(months=months - 1)).to_period(
         "M").to_timestamp()
-    # Grouped per account and month in SQL; the accounts in view are summed here.
-    counts = data.monthly_engagement_by_account(start.date())
-    touched = data.stakeholders_touched(since=start.date(), by_account=True)
+    # Grouped in SQL for exactly the accounts in view (a manager's, key or all).
+    in_view = dict(since=start.date(), manager_id=kam_id, key_only=scope == "key")
     am = data.account_months()
-    trend = engagement.monthly_trend(*(f[f["account_id"].isin(shown.index)] for f in (
-        counts, touched, am)), start, today)
+    trend = engagement.monthly_trend(
+        data.monthly_engagement(**in_view), data.stakeholders_touched(**in_view),
+        am[am["account_id"].isin(shown.index)], start, today)
     s = engagement.summarise_trend(trend)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(f"Engagements, last {s.months} complete months", f"{s.engagements:,}",

@@ -51,7 +51,11 @@ def test_new_database_gets_every_table_and_the_head_revision(tmp_path):
 
 def test_pre_migration_database_is_stamped_and_keeps_its_data(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    SQLModel.metadata.create_all(engine)  # how the foundation created databases
+    # What the foundation's create_all made: the baseline revision's schema, no version table.
+    with engine.connect() as conn:
+        command.upgrade(migrations.alembic_config(conn), migrations.BASELINE_REVISION)
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+        conn.commit()
     with engine.begin() as conn:
         conn.execute(Account.__table__.insert(), dict(name="Acme"))
     assert migrations.current_revision(engine) is None

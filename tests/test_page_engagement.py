@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from demo_portfolio import DEMO_TODAY
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, store
-from kamdash.models import Manager
+from kamdash.models import Engagement, Manager
 
 PAGE = str(Path(__file__).parents[1] / "pages" / "engagement.py")
 
@@ -78,6 +79,16 @@ def test_kam_load_warns_about_a_kam_with_more_key_accounts_than_capacity(writabl
         f"{demo.OVERLOADED_KAM} carries more key accounts than their capacity."]
 
 
+def engagements_in_last_three_months(url: str, account_ids) -> int:
+    """Counted from the raw rows: engagements in the three complete months before today's."""
+    with db.make_engine(url).connect() as conn:
+        days = pd.read_sql(select(Engagement.account_id, Engagement.date), conn)
+    this_month = pd.Timestamp(DEMO_TODAY).to_period("M")
+    months = pd.to_datetime(days["date"]).dt.to_period("M")
+    recent = (months >= this_month - 3) & (months < this_month)
+    return int((recent & days["account_id"].isin(account_ids)).sum())
+
+
 def test_choosing_a_manager_narrows_every_section_to_their_accounts(demo_db):
     portfolio = accounts(demo_db)
     at = run()
@@ -86,7 +97,10 @@ def test_choosing_a_manager_narrows_every_section_to_their_accounts(demo_db):
     assert not at.exception
     theirs = portfolio[(portfolio["manager"] == demo.OVERLOADED_KAM) & portfolio["is_key"]]
     assert metric(at, "On cadence").endswith(f"of {len(theirs)}")
-    assert int(metric(at, "Engagements, last").replace(",", "")) < int(everyone.replace(",", ""))
+    expected = engagements_in_last_three_months(demo_db, theirs.index)
+    assert metric(at, "Engagements, last") == f"{expected:,}"
+    key = portfolio[portfolio["is_key"]]
+    assert everyone == f"{engagements_in_last_three_months(demo_db, key.index):,}"
     down = table(at, DECLINING)
     assert set(down["manager"]) == {demo.OVERLOADED_KAM}
     assert demo.STORY_DECLINING in set(down["name"])  # Helios is one of theirs

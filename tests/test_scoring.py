@@ -158,3 +158,30 @@ def test_matches_a_plain_python_reference_on_random_data():
     ordered = sorted(expected, key=lambda a: (-round(expected[a], 9), a))
     assert out.index.tolist() == ordered
     np.testing.assert_allclose(out["score"], [expected[a] for a in ordered])
+
+
+def test_every_rating_column_is_checked_even_one_without_weight():
+    ratings = frame({1: {"product_fit": 5, "solvency": 50}})
+    with pytest.raises(ValueError, match=r"rating 50 for account 1 on 'solvency' is outside"):
+        score_accounts(ratings, {"product_fit": 1, "solvency": 0})
+
+
+def test_a_rating_that_is_not_a_number_is_an_error_naming_account_and_criterion():
+    ratings = pd.DataFrame({"product_fit": [5, "high"]}, index=[3, 4], dtype=object)
+    with pytest.raises(ValueError) as err:
+        score_accounts(ratings, {"product_fit": 1})
+    assert str(err.value) == "rating 'high' for account 4 on 'product_fit' is not a number"
+
+
+def test_an_account_listed_twice_is_an_error():
+    ratings = pd.DataFrame({"product_fit": [5.0, 6.0, 7.0]}, index=[1, 2, 1])
+    with pytest.raises(ValueError, match="account 1 appears more than once in ratings"):
+        score_accounts(ratings, {"product_fit": 1})
+
+
+def test_unsorted_account_ids_still_break_ties_by_id():
+    ratings = frame({9: {"product_fit": 5}, 3: {"product_fit": 5}, 6: {"product_fit": 8},
+                     1: {"product_fit": 5}})
+    out = score_accounts(ratings, {"product_fit": 1})
+    assert out.index.tolist() == [6, 1, 3, 9]
+    assert out["rank"].tolist() == [1, 2, 2, 2]

@@ -152,3 +152,18 @@ def test_a_saved_scenario_link_round_trips_through_the_stored_rule():
                      "&threshold=6.5")
     assert selection.describe_weights({"solvency": 3, "tenure": 1.5}) == (
         "Solvency 3 · Customer tenure 1.5")
+
+
+def test_evaluate_ranks_an_account_without_any_rating_and_can_demote_it():
+    ratings = pd.DataFrame({"product_fit": [9.0, 7.0]}, index=[1, 2])  # account 3: no ratings
+    accounts = pd.DataFrame(
+        {"name": ["A", "B", "C"], "is_key": [False, False, True],
+         "annual_revenue": [10.0, 20.0, 70.0]},
+        index=[1, 2, 3],
+    )
+    out = selection.evaluate(ratings, accounts, {"product_fit": 1}, "floor", Rule("top_n", n=2))
+    assert out.table.index.tolist() == [1, 2, 3]
+    assert out.table["score"].tolist() == [9.0, 7.0, 1.0]  # unrated counts as the floor
+    assert out.demoted["name"].tolist() == ["C"]
+    assert out.key_count_today == 1
+    assert out.key_revenue_share_today == pytest.approx(0.7)

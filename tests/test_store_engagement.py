@@ -8,7 +8,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from kamdash import store
-from kamdash.models import Account, AccountMonth, Engagement, Manager, Stakeholder
+from kamdash.models import (
+    Account,
+    AccountMonth,
+    Designation,
+    Engagement,
+    Manager,
+    Stakeholder,
+)
 
 M = pd.Timestamp
 
@@ -91,6 +98,25 @@ def test_monthly_engagement_by_account_and_by_manager(db):
         (1, M("2026-01-01"), "call", 1), (1, M("2026-01-01"), "visit", 2),
         (1, M("2026-03-01"), "email", 1), (2, M("2026-03-01"), "qbr", 1),
         (None, M("2025-12-01"), "call", 1)]
+
+
+def designate(engine, *rows: tuple[int, bool, date]) -> None:
+    """Key-account status changes (account, is_key, changed_on); the latest one holds."""
+    with Session(engine) as session:
+        session.add_all(Designation(account_id=a, is_key=k, changed_on=d) for a, k, d in rows)
+        session.commit()
+
+
+def test_monthly_reads_can_be_limited_to_a_managers_or_the_key_accounts(db):
+    # Acme was key and has been demoted; Birch is key today.
+    designate(db, (1, True, date(2024, 1, 1)), (1, False, date(2026, 2, 1)),
+              (2, True, date(2025, 6, 1)))
+    assert rows(store.monthly_engagement(db, key_only=True)) == [(M("2026-03-01"), "qbr", 1)]
+    assert rows(store.monthly_engagement(db, manager_id=1)) == [
+        (M("2026-01-01"), "call", 1), (M("2026-01-01"), "visit", 2),
+        (M("2026-03-01"), "email", 1)]
+    assert store.monthly_engagement(db, manager_id=1, key_only=True).empty
+    assert rows(store.monthly_stakeholders_touched(db, key_only=True)) == [(M("2026-03-01"), 1)]
 
 
 def test_monthly_stakeholders_touched_counts_different_named_people(db):

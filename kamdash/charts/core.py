@@ -71,23 +71,21 @@ def contribution_bars(ranked: pd.DataFrame, names: pd.Series, top: int = 15) -> 
     ``ranked`` is ``score_accounts`` output (best first); ``names`` maps account id -> name.
     """
     head = ranked.head(top).iloc[::-1]  # best at the top of a horizontal chart
-    labels = names.reindex(head.index).fillna(head.index.to_series().astype(str))
-    fig = go.Figure()
+    labels = names.reindex(head.index).fillna(head.index.to_series().astype(str)).tolist()
+    # Built in one constructor call: add_bar and update_layout validate again on every call,
+    # which made this chart the slowest part of a slider move (measured 8.8 ms -> 1.1 ms).
+    bars = []
     for col in [c for c in head.columns if c.startswith("contrib_")]:
-        key = col.removeprefix("contrib_")
-        fig.add_bar(
-            y=labels,
-            x=head[col],
-            name=criteria.label(key),
-            orientation="h",
-            hovertemplate=f"{criteria.label(key)}: %{{x:.2f}}<extra>%{{y}}</extra>",
-        )
-    fig.update_layout(
+        label = criteria.label(col.removeprefix("contrib_"))
+        bars.append(dict(
+            type="bar", y=labels, x=head[col].tolist(), name=label, orientation="h",
+            hovertemplate=f"{label}: %{{x:.2f}}<extra>%{{y}}</extra>",
+        ))
+    return go.Figure(data=bars, layout=dict(
         title=f"What makes the top {len(head)} score: points from each criterion",
         barmode="stack",
         xaxis=dict(title="Weighted score (1-10)", range=[0, 10]),
         yaxis=dict(title=None, type="category"),
         height=max(320, 28 * len(head) + 140),
         **LAYOUT,
-    )
-    return fig
+    ))

@@ -22,7 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 from kamdash.models import Account, AccountMonth, Engagement, EngagementKind, Stakeholder
-from kamdash.store.core import bump_version, ensure_writable, read_frame
+from kamdash.store.core import bump_version, ensure_writable, key_account_ids, read_frame
 
 __all__ = [
     "MAX_LOGGED_BY",
@@ -58,8 +58,10 @@ class month_start(FunctionElement):  # noqa: N801 - reads like the SQL function 
 @compiles(month_start, "sqlite")
 def _month_start_sqlite(element, compiler, **kw):
     (day,) = element.clauses
-    # A literal, not a bound parameter: SELECT and GROUP BY must render the same expression.
-    return compiler.process(func.strftime(literal_column("'%Y-%m-01'"), day), **kw)
+    # Dates are stored as 'YYYY-MM-DD' text: cutting the month off is several times cheaper
+    # than strftime. Literals, not bound parameters: SELECT and GROUP BY must render the same.
+    month = func.substr(day, literal_column("1"), literal_column("7"))
+    return compiler.process(month.op("||")(literal_column("'-01'")), **kw)
 
 
 @compiles(month_start)
@@ -69,40 +71,60 @@ def _month_start_default(element, compiler, **kw):  # PostgreSQL
 
 
 def _months(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values.astype(str)).astype("datetime64[ns]")
+    return pd.to_datetime(values.astype(str), format="%Y-%m-%d").astype("datetime64[ns]")
 
 
 def _since(stmt, since: dt.date | None):
     return stmt if since is None else stmt.where(Engagement.date >= since)
 
 
+def _scope(account_id: int | None = None, manager_id: int | None = None,
+           key_only: bool = False) -> list:
+    """Conditions on Engagement: one account, one manager's accounts, key accounts only.
+    As ``account_id IN (...)`` so that each account's rows come off the index on
+    (account_id, date, kind)."""
+    where = []
+    if account_id is not None:
+        where.append(Engagement.account_id == account_id)
+    if manager_id is not None:
+        where.append(Engagement.account_id.in_(
+            select(Account.id).where(Account.manager_id == manager_id)))
+    if key_only:
+        where.append(Engagement.account_id.in_(key_account_ids()))
+    return where
+
+
 # --- monthly reads ---------------------------------------------------------------------------
 
 
-def _monthly(engine: Engine, group: list, where: list, since: dt.date | None,
-             join_account: bool = False) -> pd.DataFrame:
-    month = month_start(Engagement.date).label("month")
-    stmt = select(*group, month, Engagement.kind, func.count().label("engagements"))
-    if join_account:
-        stmt = stmt.join(Account, Account.id == Engagement.account_id)
-    stmt = _since(stmt.where(*where), since)
-    keys = [*group, month, Engagement.kind]
-    order = [*(g.asc().nulls_last() for g in group), month, Engagement.kind]
-    df = read_frame(engine, stmt.group_by(*keys).order_by(*order))
+def monthly_engagement(
+    engine: Engine,
+    account_id: int | None = None,
+    since: dt.date | None = None,
+    *,
+    manager_id: int | None = None,
+    key_only: bool = False,
+) -> pd.DataFrame:
+    """Engagements per month and kind: columns month (first of month), kind, engagements.
+    The portfolio's, or one account's, one manager's accounts', key accounts' only; events on
+    or after ``since``. Months without events are absent.
+
+    Grouped per day first, in the order of the index on (date, kind, ...) or (account_id,
+    date, kind), then per month: a million events take tens of milliseconds, not a second."""
+    daily = select(Engagement.date.label("day"), Engagement.kind, func.count().label("n"))
+    daily = _since(daily.where(*_scope(account_id, manager_id, key_only)), since)
+    daily = daily.group_by(Engagement.date, Engagement.kind).subquery()
+    month = month_start(daily.c.day).label("month")
+    stmt = (select(month, daily.c.kind, func.sum(daily.c.n).label("engagements"))
+            .group_by(month, daily.c.kind).order_by(month, daily.c.kind))
+    return _kind_frame(read_frame(engine, stmt))
+
+
+def _kind_frame(df: pd.DataFrame) -> pd.DataFrame:
     df["month"] = _months(df["month"])
     df["kind"] = df["kind"].astype(str)
     df["engagements"] = df["engagements"].astype("int64")
     return df
-
-
-def monthly_engagement(
-    engine: Engine, account_id: int | None = None, since: dt.date | None = None
-) -> pd.DataFrame:
-    """Engagements per month and kind: columns month (first of month), kind, engagements.
-    One account's when ``account_id`` is given, the whole portfolio's when None; only events
-    on or after ``since``. Months without events are absent."""
-    where = [] if account_id is None else [Engagement.account_id == account_id]
-    return _monthly(engine, [], where, since)
 
 
 def monthly_engagement_by_account(
@@ -110,10 +132,11 @@ def monthly_engagement_by_account(
 ) -> pd.DataFrame:
     """Engagements per account, month and kind (account_id, month, kind, engagements), of
     every account or of one manager's accounts."""
-    if manager_id is None:
-        return _monthly(engine, [Engagement.account_id], [], since)
-    return _monthly(engine, [Engagement.account_id], [Account.manager_id == manager_id], since,
-                    join_account=True)
+    month = month_start(Engagement.date).label("month")
+    keys = [Engagement.account_id, month, Engagement.kind]
+    stmt = select(*keys, func.count().label("engagements"))
+    stmt = _since(stmt.where(*_scope(manager_id=manager_id)), since)
+    return _kind_frame(read_frame(engine, stmt.group_by(*keys).order_by(*keys)))
 
 
 def monthly_engagement_by_manager(
@@ -121,7 +144,12 @@ def monthly_engagement_by_manager(
 ) -> pd.DataFrame:
     """Engagements per manager, month and kind (manager_id, month, kind, engagements);
     accounts without a manager have a missing manager_id."""
-    df = _monthly(engine, [Account.manager_id], [], since, join_account=True)
+    month = month_start(Engagement.date).label("month")
+    keys = [Account.manager_id, month, Engagement.kind]
+    stmt = select(*keys, func.count().label("engagements")).join(
+        Account, Account.id == Engagement.account_id)
+    df = _kind_frame(read_frame(engine, _since(stmt, since).group_by(*keys).order_by(
+        Account.manager_id.asc().nulls_last(), month, Engagement.kind)))
     df["manager_id"] = df["manager_id"].astype("Int64")
     return df
 
@@ -132,22 +160,19 @@ def monthly_stakeholders_touched(
     manager_id: int | None = None,
     since: dt.date | None = None,
     by_account: bool = False,
+    key_only: bool = False,
 ) -> pd.DataFrame:
     """Different named people engaged per month (month, stakeholders_touched): of one
-    account, of one manager's accounts, or of the portfolio; per account too (an account_id
-    column first) with ``by_account``. A person belongs to one account, so the counts of
-    several accounts add up."""
+    account, of one manager's accounts, of key accounts or of the portfolio; per account too
+    (an account_id column first) with ``by_account``. A person belongs to one account, so the
+    counts of several accounts add up."""
     month = month_start(Engagement.date).label("month")
     group = [Engagement.account_id] if by_account else []
     stmt = select(*group, month, func.count(Engagement.stakeholder_id.distinct()).label(
         "stakeholders_touched"))
-    if account_id is not None:
-        stmt = stmt.where(Engagement.account_id == account_id)
-    if manager_id is not None:
-        stmt = stmt.join(Account, Account.id == Engagement.account_id).where(
-            Account.manager_id == manager_id)
-    stmt = _since(stmt.where(Engagement.stakeholder_id.is_not(None)), since)
-    df = read_frame(engine, stmt.group_by(*group, month).order_by(*group, month))
+    stmt = stmt.where(Engagement.stakeholder_id.is_not(None),
+                      *_scope(account_id, manager_id, key_only))
+    df = read_frame(engine, _since(stmt, since).group_by(*group, month).order_by(*group, month))
     df["month"] = _months(df["month"])
     df["stakeholders_touched"] = df["stakeholders_touched"].astype("int64")
     return df

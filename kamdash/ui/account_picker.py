@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -44,10 +45,14 @@ def account_link(account_id: int, name: str) -> str:
 
 
 def account_links(account_ids: pd.Series, names: pd.Series) -> pd.Series:
-    """``account_link`` for a column of ids and names at once."""
-    encoded = names.astype(str).map(lambda n: quote(n, safe=""))
-    return (f"/account?{ACCOUNT_PARAM}=" + account_ids.astype("int64").astype(str)
-            + f"&{_NAME_PARAM}=" + encoded)
+    """``account_link`` for a column of ids and names at once (the rows a table shows).
+
+    Plain object arrays: pandas' Arrow strings made this three times slower per rerun."""
+    encoded = np.array([quote(str(n), safe="") for n in names.to_numpy(dtype=object)],
+                       dtype=object)
+    ids = account_ids.to_numpy(dtype="int64").astype(str).astype(object)
+    links = f"/account?{ACCOUNT_PARAM}=" + ids + f"&{_NAME_PARAM}=" + encoded
+    return pd.Series(links, index=account_ids.index, dtype=object)
 
 
 def account_link_column(label: str = "Account", help: str | None = None):

@@ -148,39 +148,37 @@ def managers() -> pd.DataFrame:
     return _managers(db.database_url(), version())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _monthly_engagement(url: str, data_version: int, account_id: int | None,
-                        since: date | None) -> pd.DataFrame:
-    return store.monthly_engagement(_engine(url), account_id, since)
+                        since: date | None, manager_id: int | None = None,
+                        key_only: bool = False) -> pd.DataFrame:
+    return store.monthly_engagement(_engine(url), account_id, since, manager_id=manager_id,
+                                    key_only=key_only)
 
 
-def monthly_engagement(account_id: int | None = None, since: date | None = None) -> pd.DataFrame:
-    """Engagements per month and kind, of one account or the portfolio (grouped in SQL)."""
-    return _monthly_engagement(db.database_url(), version(), account_id, since)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _monthly_engagement_by_account(url: str, data_version: int, since: date | None):
-    return store.monthly_engagement_by_account(_engine(url), since)
-
-
-def monthly_engagement_by_account(since: date | None = None) -> pd.DataFrame:
-    """Engagements per account, month and kind (grouped in SQL)."""
-    return _monthly_engagement_by_account(db.database_url(), version(), since)
+def monthly_engagement(account_id: int | None = None, since: date | None = None,
+                       manager_id: int | None = None, key_only: bool = False) -> pd.DataFrame:
+    """Engagements per month and kind of one account, one manager's accounts, the key
+    accounts or the portfolio (grouped in SQL)."""
+    return _monthly_engagement(db.database_url(), version(), account_id, since, manager_id,
+                               key_only)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _stakeholders_touched(url: str, data_version: int, account_id: int | None,
-                          since: date | None, by_account: bool) -> pd.DataFrame:
-    return store.monthly_stakeholders_touched(_engine(url), account_id, since=since,
-                                              by_account=by_account)
+                          since: date | None, manager_id: int | None,
+                          key_only: bool) -> pd.DataFrame:
+    return store.monthly_stakeholders_touched(_engine(url), account_id, manager_id, since,
+                                              key_only=key_only)
 
 
 def stakeholders_touched(account_id: int | None = None, since: date | None = None,
-                         by_account: bool = False) -> pd.DataFrame:
-    """Different people met per month, of one account or all (per account with
-    ``by_account``)."""
-    return _stakeholders_touched(db.database_url(), version(), account_id, since, by_account)
+                         manager_id: int | None = None, key_only: bool = False
+                         ) -> pd.DataFrame:
+    """Different people met per month, of one account, one manager's accounts, the key
+    accounts or the portfolio (grouped in SQL)."""
+    return _stakeholders_touched(db.database_url(), version(), account_id, since, manager_id,
+                                 key_only)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
