@@ -76,56 +76,87 @@ def compare_with_today(would_be_key: pd.Series, key_today: pd.Series) -> pd.Seri
     return pd.Series(change, index=would_be_key.index, dtype=object)
 
 
-def validate_link(params: Mapping[str, str | list[str]]) -> list[str]:
-    """Plain-language problems with a shared scenario link's parameters (empty when fine).
+def link_criteria_as_labels(values: list[str]) -> list[str] | None:
+    """The ``criteria`` values of a link, as the page's criteria picker writes them (labels),
+    when the link names any criterion by its key (``criteria=solvency``, as saved links do);
+    None when there is nothing to translate. Keys are the stable form: a label may be
+    reworded, a key never is."""
+    if not any(v in criteria.BY_KEY for v in values):
+        return None
+    return [criteria.label(v) if v in criteria.BY_KEY else v for v in values]
 
-    The Selection page binds its widgets to the URL; Streamlit silently drops values a widget
-    cannot take, so this names them for the reader instead of leaving them wondering.
+
+def validate_link(params: Mapping[str, str | list[str]],
+                  max_key_accounts: int | None = None) -> list[str]:
+    """Plain-language problems with a shared scenario link's parameters (empty when fine),
+    each saying what the page did instead.
+
+    The Selection page binds its widgets to the URL; Streamlit quietly drops or trims values a
+    widget cannot take, so this names them for the reader instead of leaving them wondering.
     """
     problems: list[str] = []
     for name, raw in params.items():
         values = [raw] if isinstance(raw, str) else list(raw)
-        if name == "criteria":  # the multiselect writes labels, e.g. criteria=Solvency
-            labels = {c.label for c in criteria.CRITERIA}
-            for value in values:
-                if value not in labels:
-                    problems.append(
-                        f"'{value}' is not a selection criterion, so it was left out."
-                    )
+        if not values:
+            continue
+        if name == "criteria":  # labels as the picker writes them, or criterion keys
+            known = {c.label for c in criteria.CRITERIA} | set(criteria.KEYS)
+            problems += [f"'{v}' is not a selection criterion, so it was left out."
+                         for v in values if v not in known]
         elif name.startswith("w_"):
             key = name[2:]
             if key not in criteria.BY_KEY:
                 problems.append(
-                    f"'{key}' is not a selection criterion, so its weight was ignored."
-                )
+                    f"'{key}' is not a selection criterion, so its weight was ignored.")
                 continue
-            for value in values:
-                problem = _weight_problem(criteria.label(key), value)
-                if problem:
-                    problems.append(problem)
-        elif name == "missing" and any(v not in MISSING_POLICIES for v in values):
+            problem = _whole_number_problem(
+                f"The weight for {criteria.label(key)}", values[0], WEIGHT_MIN, WEIGHT_MAX,
+                "weights are whole numbers")
+            if problem:
+                problems.append(problem)
+        elif name == "missing" and values[0] not in MISSING_POLICIES:
             problems.append(
                 f"'{values[0]}' is not a way to treat missing ratings "
-                f"(use {' or '.join(MISSING_POLICIES)}); the default was used."
-            )
-        elif name == "rule" and any(v not in RULES for v in values):
-            problems.append(
-                f"'{values[0]}' is not a selection rule (use top_n or threshold); "
-                "the default was used."
-            )
+                f"(use {' or '.join(MISSING_POLICIES)}); the default was used.")
+        elif name == "rule" and values[0] not in RULES:
+            problems.append(f"'{values[0]}' is not a selection rule (use top_n or threshold); "
+                            "the default was used.")
+        elif name == "n" and max_key_accounts is not None:
+            problem = _whole_number_problem("The number of key accounts", values[0], 1,
+                                            max_key_accounts, "it is a whole number")
+            if problem:
+                problems.append(problem)
+        elif name == "threshold":
+            problem = _threshold_problem(values[0])
+            if problem:
+                problems.append(problem)
     return problems
 
 
-def _weight_problem(label: str, value: str) -> str | None:
+def _whole_number_problem(what: str, value: str, low: int, high: int,
+                          rule: str) -> str | None:
+    """How the page reads a whole number from a link (as Streamlit's widgets do): a number
+    outside low..high or no number at all falls back to the default; a fraction is cut."""
     try:
-        w = float(value)
+        number = float(value)
     except ValueError:
-        return f"The weight for {label} in the link, '{value}', is not a number; it was ignored."
-    if not WEIGHT_MIN <= w <= WEIGHT_MAX or w != int(w):
-        return (
-            f"The weight for {label} in the link is {value}; weights are whole numbers "
-            f"from {WEIGHT_MIN} to {WEIGHT_MAX}, so it was ignored."
-        )
+        return f"{what} in the link, '{value}', is not a number; the default was used."
+    if not low <= number <= high:
+        return (f"{what} in the link is {value}; {rule} from {low} to {high}, so the default "
+                "was used.")
+    if number != int(number):
+        return f"{what} in the link is {value}; {rule}, so {int(number)} was used."
+    return None
+
+
+def _threshold_problem(value: str) -> str | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return f"The minimum score in the link, '{value}', is not a number; the default was used."
+    if not 1 <= number <= 10:
+        return (f"The minimum score in the link is {value}; scores run from 1 to 10, so the "
+                "default was used.")
     return None
 
 
@@ -206,13 +237,14 @@ def link_params(
 ) -> dict[str, list[str]]:
     """The Selection page's URL parameters that reopen this scenario exactly.
 
-    Mirrors the page's bound widgets: criteria by label, ``w_<key>`` per weight, the missing
-    policy and the rule. Values equal to the page defaults are written too, so a saved link
-    does not change meaning when the defaults do.
+    Mirrors the page's bound widgets: criteria by key (the page translates keys to the
+    labels its picker shows, so a reworded label never breaks a saved link), ``w_<key>`` per
+    weight, the missing policy and the rule. Values equal to the page defaults are written
+    too, so a saved link does not change meaning when the defaults do.
     """
     rule = rule or Rule()
     params: dict[str, list[str]] = {
-        "criteria": [criteria.label(k) for k in weights],
+        "criteria": list(weights),
         **{f"w_{k}": [f"{w:g}"] for k, w in weights.items()},
         "missing": [missing],
         "rule": [rule.kind],

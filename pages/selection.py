@@ -5,7 +5,7 @@ import streamlit as st
 from kamdash import charts, criteria, selection, store
 from kamdash.formatting import percent
 from kamdash.ui import data
-from kamdash.ui.account_picker import account_link_column, account_links
+from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.columns import money_column
 from kamdash.ui.navigation import ensure_app_navigation
 
@@ -18,18 +18,27 @@ st.caption(
     "The page address holds the scenario: copy it to share exactly what you see."
 )
 
-link_problems = selection.validate_link({k: st.query_params.get_all(k) for k in st.query_params})
-if link_problems:
-    st.warning("This link was only partly understood:\n\n- " + "\n- ".join(link_problems))
+# Saved links name criteria by key; the picker shows (and writes) labels.
+relabelled = selection.link_criteria_as_labels(st.query_params.get_all("criteria"))
+if relabelled is not None:
+    st.query_params["criteria"] = relabelled
+    st.rerun()
 
 accounts = data.accounts()
 ratings = data.ratings()
+link_problems = selection.validate_link(
+    {k: st.query_params.get_all(k) for k in st.query_params}, max_key_accounts=len(accounts))
+if link_problems:
+    st.warning("This link was only partly understood:\n\n- "
+               + "\n- ".join(plain(p) for p in link_problems))
 if accounts.empty:
-    st.info("No accounts yet. Import your accounts and ratings to rank them.")
+    st.info("No accounts yet. Import your accounts and ratings on the Import and export page, "
+            "or run `python -m kamdash demo` for a demo portfolio.")
     st.stop()
 
 MISSING_LABELS = {"floor": "count as 1 (conservative)", "ignore": "leave out of the average"}
 RULE_LABELS = {"top_n": "the top N by score", "threshold": "all above a minimum score"}
+SAVED_MESSAGE = "selection_saved_message"
 CHANGE_BADGES = {
     selection.PROMOTED: "▲ Promoted",
     selection.DEMOTED: "▼ Demoted",
@@ -45,7 +54,7 @@ def scenario() -> None:
         st.subheader("Scenario")
         chosen = st.multiselect(
             "Criteria", criteria.KEYS, default=list(selection.DEFAULT_WEIGHTS),
-            format_func=criteria.label, key="criteria", bind="query-params",
+            format_func=criteria.label, key="criteria", bind="query-params", wrap=True,
             help="The source material advises three to five criteria.",
         )
         advice = criteria.count_advice(len(chosen))
@@ -103,14 +112,16 @@ def scenario() -> None:
         m3.metric("Demoted", len(outcome.demoted),
                   help="Key today, not under this scenario. Demoting a key account is costly.")
         share_change = outcome.key_revenue_share - outcome.key_revenue_share_today
-        m4.metric("Revenue from key accounts", percent(outcome.key_revenue_share),
-                  delta=f"{share_change * 100:+.0f} pts vs today")
+        m4.metric("Key-account revenue", percent(outcome.key_revenue_share),
+                  delta=f"{share_change * 100:+.0f} pts vs today",
+                  help="Share of the last 12 months' revenue from the accounts this scenario "
+                       "makes key; the delta compares with today's key accounts.")
 
         if len(outcome.demoted):
             st.warning(
                 f"**{len(outcome.demoted)} of today's key accounts would be demoted.** Demoting "
                 "a key account is painful for the relationship; check each one before you "
-                "decide: " + ", ".join(outcome.demoted["name"].astype(str)) + ".",
+                "decide: " + ", ".join(plain(n) for n in outcome.demoted["name"]) + ".",
                 icon=":material/warning:",
             )
 
@@ -144,28 +155,35 @@ def scenario() -> None:
         st.plotly_chart(
             charts.contribution_bars(outcome.ranked, accounts["name"]), key="selection_contrib"
         )
-        promoted, demoted = st.columns(2)
-        for column, title, frame, empty in (
-            (promoted, "Promoted", outcome.promoted, "Nobody new would become a key account."),
-            (demoted, "Demoted", outcome.demoted, "No key account would lose its status."),
-        ):
-            with column:
-                st.subheader(title)
-                if frame.empty:
-                    st.caption(empty)
-                else:
-                    st.dataframe(
-                        frame[["rank", "name", "score", "annual_revenue"]].assign(
-                            account=account_links(frame.index.to_series(), frame["name"])),
-                        hide_index=True,
-                        column_order=["rank", "account", "score", "annual_revenue"],
-                        column_config={
-                            "rank": "Rank", "account": account_link_column("Account"),
-                            "score": st.column_config.NumberColumn("Score", format="%.1f"),
-                            "annual_revenue": money_column("Revenue, 12 months"),
-                        },
-                        key=f"selection_{title.lower()}",
-                    )
+        changes(outcome)
+
+
+def changes(outcome: selection.Outcome) -> None:
+    """Against today's key list: who would be promoted, demoted, and who stays key."""
+    stays = outcome.table[outcome.table["change"] == selection.STAYS_KEY]
+    columns = st.columns(3)
+    for column, title, frame, empty in (
+        (columns[0], "Promoted", outcome.promoted, "Nobody new would become a key account."),
+        (columns[1], "Demoted", outcome.demoted, "No key account would lose its status."),
+        (columns[2], "Stays key", stays, "None of today's key accounts would stay key."),
+    ):
+        with column:
+            st.subheader(f"{title} ({len(frame)})")
+            if frame.empty:
+                st.caption(empty)
+                continue
+            st.dataframe(
+                frame[["rank", "name", "score", "annual_revenue"]].assign(
+                    account=account_links(frame.index.to_series(), frame["name"])),
+                hide_index=True,
+                column_order=["rank", "account", "score", "annual_revenue"],
+                column_config={
+                    "rank": "Rank", "account": account_link_column("Account"),
+                    "score": st.column_config.NumberColumn("Score", format="%.1f"),
+                    "annual_revenue": money_column("Revenue, 12 months"),
+                },
+                key=f"selection_{title.lower().replace(' ', '_')}",
+            )
 
 
 def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Rule) -> None:
@@ -188,11 +206,17 @@ def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Ru
             store.save_scenario(data.engine(), name.strip(), weights,
                                 {"kind": rule.kind, "n": rule.n, "threshold": rule.threshold,
                                  "missing": missing}, author.strip() or None)
-            st.success("Saved. It is listed under Saved scenarios below.")
+            # The list of saved scenarios is outside this fragment: rerun the whole page.
+            st.session_state[SAVED_MESSAGE] = f"Saved “{name.strip()}”."
+            st.rerun(scope="app")
 
 
 def saved_scenarios() -> None:
     st.subheader("Saved scenarios")
+    message = st.session_state.pop(SAVED_MESSAGE, None)
+    if message:
+        st.success(f"{plain(message)} It is listed below with a link that reopens it.",
+                   icon=":material/bookmark_added:")
     saved = data.scenarios()
     if saved.empty:
         st.caption("None yet. Save a scenario to compare it later or share it by name.")

@@ -1,12 +1,14 @@
 """AppTest of the Selection (what-if) page on the small demo portfolio."""
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kamdash import db, demo, store
+from kamdash import db, demo, selection, store
+from kamdash.ui.account_picker import plain
 
 PAGE = str(Path(__file__).parents[1] / "pages" / "selection.py")
 
@@ -24,6 +26,14 @@ def ranking(at: AppTest) -> pd.DataFrame:
 
 def latest_ratings(url: str) -> pd.DataFrame:
     return store.load_ratings(db.make_engine(url))
+
+
+def unescaped(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
+def link_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "only partly understood" in w.value]
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -102,7 +112,7 @@ def test_a_shared_link_reopens_its_weights(demo_db):
 def test_a_bad_link_gets_a_message_naming_the_problem_not_a_traceback(demo_db, query, named):
     at = run(**query)
     assert not at.exception
-    assert any(named in w.value for w in at.warning)
+    assert any(named in unescaped(w.value) for w in at.warning)
     assert len(at.dataframe) >= 1  # the page still works with what it understood
 
 
@@ -120,14 +130,20 @@ def test_saving_a_scenario_lists_it_with_a_link_that_reopens_it(writable_demo_db
     at.text_input(key="selection_save_author").input("Dana")
     at.button[0].click().run()
     assert not at.exception
-    assert any("Saved." in s.value for s in at.success)
+    assert [unescaped(s.value) for s in at.success] == [
+        "Saved “Cash first”. It is listed below with a link that reopens it."]
     saved = store.load_scenarios(db.make_engine(writable_demo_db))
     assert saved["name"].tolist() == ["Cash first"]
     assert saved.loc[0, "weights"]["solvency"] == 8
-    at = run()
-    listed = at.dataframe[-1].value
+    listed = at.dataframe[-1].value  # in the same session, right after saving
     assert listed["name"].tolist() == ["Cash first"]
-    assert "w_solvency=8" in listed["link"].iloc[0]
+    link = listed["link"].iloc[0]
+    assert "w_solvency=8" in link and "criteria=revenue_potential" in link
+
+    reopened = run(**{k: v for k, v in parse_qs(urlparse(link).query).items()})
+    assert not reopened.exception and not link_warnings(reopened)
+    assert reopened.multiselect(key="criteria").value == list(selection.DEFAULT_WEIGHTS)
+    assert reopened.slider(key="w_solvency").value == 8
 
 
 def test_saving_without_a_name_is_refused_and_writes_nothing(writable_demo_db):
@@ -135,3 +151,40 @@ def test_saving_without_a_name_is_refused_and_writes_nothing(writable_demo_db):
     at.button[0].click().run()
     assert any("Give the scenario a name." in e.value for e in at.error)
     assert store.load_scenarios(db.make_engine(writable_demo_db)).empty
+
+
+def test_a_link_naming_criteria_by_key_opens_with_them_chosen(demo_db):
+    at = run(criteria=["solvency", "tenure"], w_tenure="6")
+    assert not at.exception and not link_warnings(at)
+    assert at.multiselect(key="criteria").value == ["solvency", "tenure"]
+    assert at.slider(key="w_tenure").value == 6
+
+
+def test_changes_against_today_list_promoted_demoted_and_those_that_stay_key(demo_db):
+    at = run()
+    engine = db.make_engine(demo_db)
+    accounts = store.load_accounts(engine)
+    outcome = selection.evaluate(store.load_ratings(engine), accounts,
+                                 selection.DEFAULT_WEIGHTS,
+                                 rule=selection.Rule("top_n", n=int(accounts["is_key"].sum())))
+    stays = int((outcome.table["change"] == selection.STAYS_KEY).sum())
+    assert [h.value for h in at.subheader][-4:-1] == [
+        f"Promoted ({len(outcome.promoted)})", f"Demoted ({len(outcome.demoted)})",
+        f"Stays key ({stays})"]
+    assert stays + len(outcome.demoted) == outcome.key_count_today
+    stays_table = next(d.value for d in at.dataframe
+                       if len(d.value) == stays and "account" in d.value.columns)
+    assert set(stays_table["name"]) == set(
+        outcome.table.loc[outcome.table["change"] == selection.STAYS_KEY, "name"])
+
+
+def test_a_demoted_name_with_markdown_shows_as_text(writable_demo_db):
+    engine = db.make_engine(writable_demo_db)
+    castellan = store.load_accounts(engine).query("name == @demo.STORY_DEMOTION").index[0]
+    name = "**Castellan** [x](http://evil)"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE account SET name = ? WHERE id = ?", (name, int(castellan)))
+    at = run()
+    demoted = next(w.value for w in at.warning if "would be demoted" in w.value)
+    assert f"decide: {plain(name)}." in demoted
+    assert unescaped(plain(name)) == name

@@ -87,25 +87,52 @@ def test_a_clean_link_has_no_problems():
     assert selection.validate_link(params) == []
 
 
-def test_link_problems_name_the_bad_value():
+def test_link_problems_name_the_bad_value_and_what_was_used_instead():
     problems = selection.validate_link({
         "criteria": ["Product fit", "loyalty", "solvency"],
         "w_product_fit": "-1",
         "w_tenure": "lots",
+        "w_solvency": "2.5",
         "w_charisma": "3",
         "missing": "zero",
         "rule": "best",
-    })
+        "n": "500",
+        "threshold": "99",
+    }, max_key_accounts=300)
     assert problems == [
         "'loyalty' is not a selection criterion, so it was left out.",
-        "'solvency' is not a selection criterion, so it was left out.",
         "The weight for Product fit in the link is -1; weights are whole numbers from 0 to 10, "
-        "so it was ignored.",
-        "The weight for Customer tenure in the link, 'lots', is not a number; it was ignored.",
+        "so the default was used.",
+        "The weight for Customer tenure in the link, 'lots', is not a number; the default was "
+        "used.",
+        "The weight for Solvency in the link is 2.5; weights are whole numbers, so 2 was used.",
         "'charisma' is not a selection criterion, so its weight was ignored.",
         "'zero' is not a way to treat missing ratings (use floor or ignore); the default was used.",
         "'best' is not a selection rule (use top_n or threshold); the default was used.",
+        "The number of key accounts in the link is 500; it is a whole number from 1 to 300, so "
+        "the default was used.",
+        "The minimum score in the link is 99; scores run from 1 to 10, so the default was used.",
     ]
+
+
+@pytest.mark.parametrize(("n", "problem"), [
+    ("12", None),
+    ("abc", "The number of key accounts in the link, 'abc', is not a number; the default was "
+            "used."),
+    ("0", "The number of key accounts in the link is 0; it is a whole number from 1 to 40, so "
+          "the default was used."),
+    ("7.5", "The number of key accounts in the link is 7.5; it is a whole number, so 7 was "
+            "used."),
+])
+def test_the_number_of_key_accounts_in_a_link_is_checked_against_the_portfolio(n, problem):
+    assert selection.validate_link({"n": n}, max_key_accounts=40) == ([problem] if problem else [])
+
+
+def test_criteria_named_by_key_are_translated_to_the_pickers_labels():
+    assert selection.link_criteria_as_labels(["solvency", "Product fit", "loyalty"]) == [
+        "Solvency", "Product fit", "loyalty"]
+    assert selection.link_criteria_as_labels(["Solvency", "Product fit"]) is None
+    assert selection.link_criteria_as_labels([]) is None
 
 
 def test_default_weights_use_known_criteria_within_the_slider_range():
@@ -119,7 +146,7 @@ def test_default_weights_use_known_criteria_within_the_slider_range():
 def test_link_params_reopen_a_top_n_scenario():
     params = selection.link_params({"solvency": 7, "tenure": 2}, "ignore", Rule("top_n", n=12))
     assert params == {
-        "criteria": ["Solvency", "Customer tenure"],
+        "criteria": ["solvency", "tenure"],
         "w_solvency": ["7"],
         "w_tenure": ["2"],
         "missing": ["ignore"],
@@ -148,7 +175,7 @@ def test_a_saved_scenario_link_round_trips_through_the_stored_rule():
     query = selection.saved_link_query(
         {"solvency": 3}, {"kind": "threshold", "n": 20, "threshold": 6.5, "missing": "ignore"}
     )
-    assert query == ("criteria=Solvency&w_solvency=3&missing=ignore&rule=threshold"
+    assert query == ("criteria=solvency&w_solvency=3&missing=ignore&rule=threshold"
                      "&threshold=6.5")
     assert selection.describe_weights({"solvency": 3, "tenure": 1.5}) == (
         "Solvency 3 · Customer tenure 1.5")

@@ -130,3 +130,17 @@ def test_a_shared_link_opened_first_after_a_restart_keeps_the_app_navigation(app
         assert slider_value(page, "w_solvency") == "9"
     finally:
         stop_app(fresh)
+
+
+def test_a_saved_scenario_is_listed_at_once(app, page):
+    """The save form lives in the ranking fragment, the list below it: saving must refresh
+    the whole page, not only the fragment."""
+    open_page(page, f"{app.url}/selection")
+    page.get_by_text("Save this scenario").click()
+    page.locator(".st-key-selection_save_name input").fill("Browser scenario")
+    page.get_by_role("button", name="Save scenario").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Saved “Browser scenario”.")).to_be_visible()
+    assert errors_on_page(page) == []
+    saved = read_until(lambda: [row[0] for row in grid_rows(page, -1)], ["Browser scenario"])
+    assert saved == ["Browser scenario"]
