@@ -1,7 +1,8 @@
-"""kamdash entry point: page config and navigation, nothing else."""
+"""kamdash entry point: page config, navigation, and a clear stop when there is no database."""
 
 import streamlit as st
 
+from kamdash.ui.data import database_problem
 from kamdash.ui.read_only import sidebar_notice
 
 st.set_page_config(page_title="kamdash · Key accounts", page_icon="🎯", layout="wide")
@@ -30,4 +31,8 @@ navigation = st.navigation(
     }
 )
 sidebar_notice()
+problem = database_problem()
+if problem:  # unreachable or not set up: say so once, instead of a traceback on every page
+    st.error(problem, icon=":material/database:")
+    st.stop()
 navigation.run()

@@ -68,6 +68,18 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def display_url(url: str | None = None) -> str:
+    """The database URL with any password hidden, for messages."""
+    return make_url(url or database_url()).render_as_string(hide_password=True)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database exists and is at the newest migration (reads only)."""
+    from kamdash import migrations
+
+    return migrations.current_revision(engine) == migrations.head_revision()
+
+
 def create_schema(engine: Engine) -> None:
     """Bring the database to the current schema: create it when new, else apply migrations.
 

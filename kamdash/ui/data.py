@@ -12,24 +12,58 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from kamdash import db, store
+
+
+class DatabaseNotReady(RuntimeError):
+    """The app cannot open its database: unreachable, or read-only and not set up."""
+
+
+def _want_demo() -> bool:
+    """Seed the demo into an empty database on first start, unless KAMDASH_DEMO=0."""
+    return os.environ.get("KAMDASH_DEMO", "1").strip().lower() not in {"0", "false", "no"}
 
 
 @st.cache_resource(show_spinner="Opening the database (a fresh install seeds the demo first)…")
 def _engine(url: str) -> Engine:
     engine = db.make_engine(url)
+    if store.read_only():
+        # No writes at all, not even a migration or the first-start demo: the database must
+        # have been prepared (python -m kamdash demo) before the read-only show.
+        if not db.schema_is_current(engine):
+            engine.dispose()
+            raise DatabaseNotReady(
+                "kamdash is read-only (KAMDASH_READ_ONLY) and its database is not set up yet. "
+                "Prepare it first without read-only mode, e.g. `python -m kamdash demo`.")
+        return engine
     db.create_schema(engine)
-    if store.is_empty(engine):
+    if store.is_empty(engine) and _want_demo():
         from kamdash import demo  # only a fresh install needs the generator
 
-        demo.seed_demo(engine)
+        demo.seed_demo(engine, today=today())
     return engine
 
 
 def engine() -> Engine:
     """The process-wide engine for the configured database, seeded on first start if empty."""
     return _engine(db.database_url())
+
+
+def database_problem() -> str | None:
+    """Why the pages cannot work (the database is unreachable or not set up), in words for
+    the person running the app; None when all is well. The entry point asks first, so no
+    page ever shows a traceback for it."""
+    try:
+        engine()
+    except DatabaseNotReady as exc:
+        return str(exc)
+    except SQLAlchemyError as exc:
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return (f"kamdash cannot open its database at `{db.display_url()}`: {cause}. Check "
+                "KAMDASH_DATABASE_URL and that the database server is running.")
+    return None
 
 
 def version() -> int:
