@@ -264,6 +264,10 @@ _OTHER_DEPARTMENTS = tuple(d for d in _DEPARTMENTS if d != "Procurement")
 _STANCES = np.array([-2, -1, 0, 1, 2])
 _STANCE_P_TOP = np.array([0.02, 0.08, 0.40, 0.35, 0.15])
 _STANCE_P = np.array([0.03, 0.07, 0.35, 0.37, 0.18])
+# Key accounts are relationships we have worked on for years: fewer people against us, so
+# that a hostile decision maker stands out as the story it is (about 1 key account in 8).
+_STANCE_P_KEY_TOP = np.array([0.005, 0.015, 0.40, 0.40, 0.18])
+_STANCE_P_KEY = np.array([0.005, 0.015, 0.34, 0.42, 0.22])
 _INFLUENCE_WEIGHT = {"high": 3.0, "medium": 2.0, "low": 1.0}  # who gets contacted most
 
 # The single-threaded story's stakeholder map: (department, title, roles, influence, stance).
@@ -895,14 +899,15 @@ def _org_chart(rng: np.random.Generator, p: _Plan) -> list[dict]:
     others = [_OTHER_DEPARTMENTS[int(j)] for j in rng.permutation(len(_OTHER_DEPARTMENTS))]
     depts = ["Procurement", *others][:n_heads]
     top_title = _TOP_TITLES[int(rng.random() < 0.5 or not p.is_key)]
+    top_p, staff_p = (_STANCE_P_KEY_TOP, _STANCE_P_KEY) if p.is_key else (_STANCE_P_TOP, _STANCE_P)
     people = [{"title": top_title, "department": "Executive Board",
                "roles": _pick(rng, _TOP_ROLES), "influence": "high",
-               "stance": int(rng.choice(_STANCES, p=_STANCE_P_TOP)), "parent": None}]
+               "stance": int(rng.choice(_STANCES, p=top_p)), "parent": None}]
     for dept in depts:
         title, roles, _ = _DEPARTMENTS[dept]
         people.append({"title": title, "department": dept, "roles": _pick(rng, roles),
                        "influence": "high" if rng.random() < 0.5 else "medium",
-                       "stance": int(rng.choice(_STANCES, p=_STANCE_P)), "parent": 0})
+                       "stance": int(rng.choice(_STANCES, p=staff_p)), "parent": 0})
     dept_p = np.array([3.0 if d in ("Procurement", "Operations") else 1.0 for d in depts])
     for _ in range(count - 1 - n_heads):
         h = int(rng.choice(len(depts), p=dept_p / dept_p.sum()))
@@ -910,7 +915,7 @@ def _org_chart(rng: np.random.Generator, p: _Plan) -> list[dict]:
         title, roles = staff[int(rng.integers(len(staff)))]
         people.append({"title": title, "department": depts[h], "roles": _pick(rng, roles),
                        "influence": "medium" if rng.random() < 0.5 else "low",
-                       "stance": int(rng.choice(_STANCES, p=_STANCE_P)), "parent": 1 + h})
+                       "stance": int(rng.choice(_STANCES, p=staff_p)), "parent": 1 + h})
     if p.story == STORY_DEMOTION:  # the new CEO does not rate us: a hostile decision maker
         people[0]["roles"], people[0]["stance"] = (DM,), -1
     # An ambassador in about 60% of accounts: a supporter who speaks up for us.
