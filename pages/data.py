@@ -4,8 +4,10 @@ import streamlit as st
 
 from kamdash import io, store
 from kamdash.ui import data, imports
+from kamdash.ui.account_picker import plain
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.read_only import writes_disabled
+from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 ensure_app_navigation()
 
@@ -112,9 +114,9 @@ if uploaded is not None:
             except io.ImportRejected as exc:
                 bar.empty()
                 show_problems(exc.problems)
-            except store.ReadOnlyError as exc:
+            except WRITE_ERRORS as exc:
                 bar.empty()
-                st.error(str(exc), icon=":material/lock:")
+                st.error(plain(write_failed(exc)), icon=":material/error:")
             else:
                 bar.empty()
                 st.success(imports.result_message(result), icon=":material/check_circle:")

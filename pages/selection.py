@@ -8,6 +8,7 @@ from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.columns import money_column
 from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 ensure_app_navigation()
 
@@ -203,9 +204,13 @@ def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Ru
         elif not any(weights.values()):
             st.error("Every weight is zero; there is nothing to save.")
         else:
-            store.save_scenario(data.engine(), name.strip(), weights,
-                                {"kind": rule.kind, "n": rule.n, "threshold": rule.threshold,
-                                 "missing": missing}, author.strip() or None)
+            try:
+                store.save_scenario(data.engine(), name.strip(), weights,
+                                    {"kind": rule.kind, "n": rule.n, "threshold": rule.threshold,
+                                     "missing": missing}, author.strip() or None)
+            except WRITE_ERRORS as exc:
+                st.error(plain(write_failed(exc)), icon=":material/error:")
+                return
             # The list of saved scenarios is outside this fragment: rerun the whole page.
             st.session_state[SAVED_MESSAGE] = f"Saved “{name.strip()}”."
             st.rerun(scope="app")
