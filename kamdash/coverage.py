@@ -5,9 +5,12 @@ Pure pandas, vectorised over accounts. Inputs:
 - ``stakeholders``: stakeholder_id, account_id, roles (';'-joined keys of ``kamdash.roles``),
   stance (-2..+2), influence, active; optional name, title, department (used in messages).
 - ``contacts``: one row per (account_id, stakeholder_id) that was engaged up to ``as_of``:
-  last_contact (date) and recent_engagements (how many fell within ``stale_days`` of
-  ``as_of``); stakeholder_id is missing for touches with nobody named. The store computes it
-  in SQL (``store.load_contacts``); ``contact_summary`` computes the same from raw engagements.
+  last_contact (date) and recent_engagements (how many fell within ``recent_days`` of
+  ``as_of``), with the window they were counted over (columns as_of, recent_days);
+  stakeholder_id is missing for touches with nobody named. The store computes it in SQL
+  (``store.load_contacts``); ``contact_summary`` computes the same from raw engagements.
+  ``analyse`` also takes the raw engagements (account_id, stakeholder_id, date) and then
+  counts over exactly its own ``stale_days``.
 
 Flags per account: a role is *missing* (no active stakeholder holds it), *stale* (held, but
 no engagement with any holder within ``stale_days``), *hostile* (a decision maker or buyer
@@ -28,8 +31,11 @@ from kamdash.roles import ROLE_LABELS, ROLES, STANCE_LABELS
 
 __all__ = [
     "FRESHNESS",
+    "FRESH_SHARE",
     "GAP_URGENCY",
     "HOSTILE_ROLES",
+    "PRIORITY_HIGH_FROM",
+    "PRIORITY_MEDIUM_FROM",
     "ROLE_WEIGHTS",
     "SINGLE_THREAD_MIN_TOUCHES",
     "STALE_CREDIT",
@@ -41,11 +47,21 @@ __all__ = [
     "contact_summary",
     "coverage_gaps",
     "coverage_scores",
+    "days_ago",
+    "first_people_to_add",
+    "fresh_within_days",
     "headline",
+    "heatmap_cells",
+    "hostile_roles_text",
     "priority",
     "role_coverage",
     "role_matrix",
+    "score_help",
     "select_accounts",
+    "severity",
+    "severity_help",
+    "single_threaded_help",
+    "stale_help",
     "threads",
     "worst_gaps",
 ]
@@ -80,16 +96,27 @@ GAP_URGENCY: dict[str, float] = {
     "hostile": 0.8,
     "stale": 0.5,
 }
+# A gap's priority word from its severity (0-100): High from 75 (a missing or hostile
+# decision maker or buyer, a single thread), Medium from 40, Low below.
+PRIORITY_HIGH_FROM = 75
+PRIORITY_MEDIUM_FROM = 40
 # Freshness of contact with a role, for the heatmap: key -> label. "Fresh" is a contact
-# within a third of ``stale_days`` (30 days by default).
+# within ``FRESH_SHARE`` of ``stale_days`` (a third: 30 days by default, a monthly touch).
 FRESHNESS: dict[str, str] = {
     "fresh": "Fresh",
     "cooling": "Going cold",
-    "stale": "Stale or never",
-    "missing": "Nobody",
+    "stale": "Gone quiet or never met",
+    "missing": "Nobody in the role",
 }
-_FRESH_SHARE = 1 / 3
+FRESH_SHARE = 1 / 3
 _INFLUENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def fresh_within_days(stale_days: int | None = None) -> int:
+    """The most days since contact that still count as fresh: ``FRESH_SHARE`` of
+    ``stale_days`` (default ``STALE_DAYS``), rounded down."""
+    stale_days = STALE_DAYS if stale_days is None else stale_days
+    return int(stale_days * FRESH_SHARE + 1e-9)  # (+1e-9: a third of 3n is n, not n - 1)
 
 
 # --- contacts ------------------------------------------------------------------------------
@@ -103,8 +130,8 @@ def contact_summary(
     engagements: pd.DataFrame, as_of: date, recent_days: int = STALE_DAYS
 ) -> pd.DataFrame:
     """Per (account_id, stakeholder_id): last_contact and recent_engagements (within
-    ``recent_days`` of ``as_of``). Engagements after ``as_of`` are ignored; touches with
-    nobody named keep a missing stakeholder_id."""
+    ``recent_days`` of ``as_of``), and the window itself (as_of, recent_days). Engagements
+    after ``as_of`` are ignored; touches with nobody named keep a missing stakeholder_id."""
     when = pd.to_datetime(engagements["date"])
     keep = when <= _day(as_of)
     frame = pd.DataFrame({
@@ -116,16 +143,53 @@ def contact_summary(
     out = frame.groupby(["account_id", "stakeholder_id"], dropna=False, as_index=False).agg(
         last_contact=("last_contact", "max"), recent_engagements=("recent_engagements", "sum")
     )
-    return _typed_contacts(out)
+    return _with_window(out, as_of, recent_days)
+
+
+def _with_window(contacts: pd.DataFrame, as_of: date, recent_days: int) -> pd.DataFrame:
+    """Contact facts in their standard types, labelled with the window recent_engagements was
+    counted over (what ``store.load_contacts`` and ``contact_summary`` return)."""
+    out = _typed_contacts(contacts)
+    out["as_of"] = pd.Series(_day(as_of), index=out.index, dtype="datetime64[ns]")
+    out["recent_days"] = pd.Series(int(recent_days), index=out.index, dtype="int64")
+    return out
 
 
 def _typed_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "account_id": contacts["account_id"].astype("int64"),
         "stakeholder_id": contacts["stakeholder_id"].astype("Int64"),
         "last_contact": pd.to_datetime(contacts["last_contact"]).astype("datetime64[ns]"),
         "recent_engagements": contacts["recent_engagements"].fillna(0).astype("int64"),
     })
+    for col in ("as_of", "recent_days"):  # the window, when the contacts carry it
+        if col in contacts:
+            out[col] = contacts[col]
+    return out
+
+
+def _contacts_over(contacts: pd.DataFrame, as_of: date, stale_days: int) -> pd.DataFrame:
+    """Contact facts whose recent_engagements count exactly the ``stale_days`` up to ``as_of``:
+    summarised here from raw engagements (a ``date`` column), or a summary checked to have
+    been counted over that window. Raises ValueError for a summary of another window, so that
+    an account is never judged on one window while its gap text names another."""
+    if "date" in contacts.columns:
+        return contact_summary(contacts, as_of, stale_days)
+    if not {"as_of", "recent_days"} <= set(contacts.columns):
+        raise ValueError(
+            "contacts do not say over which window recent_engagements was counted (no as_of "
+            "and recent_days columns): build them with coverage.contact_summary or "
+            "store.load_contacts, or pass the engagements (account_id, stakeholder_id, date)")
+    windows = contacts[["as_of", "recent_days"]].drop_duplicates()
+    wrong = windows[(windows["as_of"] != _day(as_of)) | (windows["recent_days"] != stale_days)]
+    if len(wrong):
+        other = wrong.iloc[0]
+        raise ValueError(
+            f"contacts count recent engagements over the {int(other['recent_days'])} days up "
+            f"to {other['as_of']:%Y-%m-%d}, but this analysis judges the {stale_days} days up "
+            f"to {_day(as_of):%Y-%m-%d}: build the contacts over the same window, or pass the "
+            "engagements themselves")
+    return contacts
 
 
 def contact_by_person(
@@ -148,9 +212,12 @@ def contact_by_person(
 
 
 def _names(stakeholders: pd.DataFrame) -> pd.Series:
-    if "name" in stakeholders:
-        return stakeholders["name"].astype(str)
-    return stakeholders["stakeholder_id"].astype(str)
+    """Each person's name; 'Stakeholder <id>' when the name is missing or blank."""
+    fallback = "Stakeholder " + _text(stakeholders["stakeholder_id"].astype("Int64"))
+    if "name" not in stakeholders:
+        return fallback
+    names = _text(stakeholders["name"]).str.strip()
+    return names.where(names != "", fallback)
 
 
 def _active(stakeholders: pd.DataFrame) -> pd.DataFrame:
@@ -163,10 +230,21 @@ def _active(stakeholders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _role_rows(people: pd.DataFrame) -> pd.DataFrame:
-    """One row per (active stakeholder, role held)."""
-    long = people.assign(role=people["roles"].fillna("").astype(str).str.split(";"))
+    """One row per (active stakeholder, role held). Raises ValueError naming a role key that
+    is not one of ``ROLES`` (the store saves only those: anything else is a bug upstream, and
+    dropping it would show as a false gap)."""
+    long = people.assign(role=_text(people["roles"]).str.split(";"))
     long = long.explode("role")
-    return long[long["role"].isin(ROLES)]
+    long = long[long["role"].str.strip() != ""]
+    unknown = sorted(set(long["role"]) - set(ROLES))
+    if unknown:
+        who = _text(long.loc[long["role"] == unknown[0], "name"]).iloc[0]
+        noun = "is not a role key" if len(unknown) == 1 else "are not role keys"
+        raise ValueError(
+            f"{', '.join(map(repr, unknown))} {noun} (stakeholder {who!r}); roles are stored "
+            f"as ';'-joined keys of {', '.join(ROLES)}: translate CRM words with "
+            "kamdash.roles.parse_roles first")
+    return long
 
 
 def _holders(people: pd.DataFrame, contacts: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -231,7 +309,7 @@ def role_coverage(
     cov["stale"] = covered & ~fresh_enough
     cov["hostile"] = cov["hostile_people"] != ""
     cov["freshness"] = np.select(
-        [~covered, ~fresh_enough, days.le(stale_days * _FRESH_SHARE)],
+        [~covered, ~fresh_enough, days.le(fresh_within_days(stale_days))],
         ["missing", "stale", "fresh"], "cooling",
     )
     credit = np.where(covered, np.where(fresh_enough, 1.0, STALE_CREDIT), 0.0)
@@ -245,7 +323,10 @@ def _scores(cov: pd.DataFrame) -> pd.Series:
 
 
 def coverage_scores(
-    stakeholders: pd.DataFrame, engagements: pd.DataFrame, as_of: date, stale_days: int = 90
+    stakeholders: pd.DataFrame,
+    engagements: pd.DataFrame,
+    as_of: date,
+    stale_days: int = STALE_DAYS,
 ) -> pd.Series:
     """Coverage score 0..100 per account (index account_id) for every account in
     ``stakeholders``: the ``ROLE_WEIGHTS`` of the roles its active people hold, a stale role
@@ -264,8 +345,9 @@ def threads(
 ) -> pd.DataFrame:
     """Per account (index account_id): recent_engagements with named people, people_met,
     thread_id (the person met most) and single_threaded (one person carried every recent
-    engagement, at least ``min_touches`` of them). Touches with nobody named are left out:
-    they tell us nothing about how many threads we hold."""
+    engagement, at least ``min_touches`` of them). "Recent" is the window ``contacts`` were
+    counted over (``analyse`` makes that its ``stale_days``). Touches with nobody named are
+    left out: they tell us nothing about how many threads we hold."""
     contacts = _typed_contacts(contacts)
     met = contacts[contacts["stakeholder_id"].notna() & (contacts["recent_engagements"] > 0)]
     by = met.groupby("account_id")
@@ -392,9 +474,8 @@ def coverage_gaps(
     step[at] = (_text(gaps["hostile_people"]) + verb + " against us. Find out what went wrong"
                 + win)[at]
 
-    weight = role.map(ROLE_WEIGHTS).astype(float) / max(ROLE_WEIGHTS.values())
     gaps = gaps.assign(
-        severity=(kind.map(GAP_URGENCY).astype(float) * weight * 100).round().astype(int),
+        severity=severity(kind, role),
         gap=headline,
         who=_text(gaps["covered_by"]).where(~at, _text(gaps["hostile_people"])),
         next_step=step,
@@ -428,32 +509,120 @@ def _single_thread_gaps(
         "account_id": single.index.to_numpy(),
         "kind": "single_threaded",
         "role": None,
-        "severity": round(GAP_URGENCY["single_threaded"] * 100),
+        "severity": severity(pd.Series(["single_threaded"]), pd.Series([None])).iloc[0],
         "gap": "Single-threaded",
         "who": thread.to_numpy(dtype=object),
         "next_step": step.to_numpy(dtype=object),
     })
 
 
+def severity(kind: pd.Series, role: pd.Series) -> pd.Series:
+    """How urgent each gap is, 0-100: its ``GAP_URGENCY`` times its role's weight relative to
+    the heaviest role (single-threaded concerns no one role: it counts as the heaviest)."""
+    weight = role.map(ROLE_WEIGHTS).astype(float).fillna(max(ROLE_WEIGHTS.values()))
+    share = weight / max(ROLE_WEIGHTS.values())
+    return (kind.map(GAP_URGENCY).astype(float) * share * 100).round().astype(int)
+
+
 # --- for people ----------------------------------------------------------------------------
 
-_PRIORITY_BINS = (-1, 39, 74, 100)
 _PRIORITY_LABELS = ("Low", "Medium", "High")
 
 
 def priority(severity: pd.Series) -> pd.Series:
-    """Severity 0-100 as a word: High (75+), Medium (40-74), Low."""
-    return pd.cut(severity, _PRIORITY_BINS, labels=_PRIORITY_LABELS).astype(str)
+    """Severity 0-100 as a word: High (``PRIORITY_HIGH_FROM``+), Medium
+    (``PRIORITY_MEDIUM_FROM``+), Low."""
+    rank = (severity >= PRIORITY_MEDIUM_FROM).astype(int) + (severity >= PRIORITY_HIGH_FROM)
+    return pd.Series(np.asarray(_PRIORITY_LABELS, dtype=object)[rank.to_numpy()],
+                     index=severity.index, dtype=object)
+
+
+def _share_words(share: float) -> str:
+    """0.5 -> 'half', 0.25 -> 'a quarter', 0.4 -> '40%'."""
+    words = {0.0: "nothing", 0.25: "a quarter", 1 / 3: "a third", 0.5: "half",
+             2 / 3: "two thirds", 0.75: "three quarters", 1.0: "all"}
+    for value, word in words.items():
+        if abs(share - value) < 1e-9:
+            return word
+    return f"{share:.0%}"
+
+
+def _or_list(words: list[str]) -> str:
+    """['a'] -> 'a'; ['a', 'b', 'c'] -> 'a, b or c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _heaviest_roles() -> list[str]:
+    top = max(ROLE_WEIGHTS.values())
+    return [r for r in ROLES if ROLE_WEIGHTS[r] == top]
+
+
+def score_help(stale_days: int | None = None) -> str:
+    """How the coverage score is made, in words: the role weights and the stale discount
+    (``stale_days`` defaults to ``STALE_DAYS``, read when called, as in the helpers below)."""
+    stale_days = STALE_DAYS if stale_days is None else stale_days
+    total = sum(ROLE_WEIGHTS.values())
+    points = ", ".join(f"{ROLE_LABELS[r].lower()} {ROLE_WEIGHTS[r] * 100 / total:.3g}"
+                       for r in ROLES)
+    return (f"Points for each buying role we know someone in: {points} (100 in all). A role "
+            f"with no contact for over {stale_days} days earns {_share_words(STALE_CREDIT)} "
+            "of its points.")
+
+
+def stale_help(stale_days: int | None = None) -> str:
+    """When a covered role counts as gone quiet, and when contact still counts as fresh."""
+    stale_days = STALE_DAYS if stale_days is None else stale_days
+    return (f"A role goes quiet after {stale_days} days without contact; contact within "
+            f"{fresh_within_days(stale_days)} days counts as fresh.")
+
+
+def single_threaded_help(stale_days: int | None = None) -> str:
+    """What single-threaded means, with the thresholds in force."""
+    stale_days = STALE_DAYS if stale_days is None else stale_days
+    return (f"All contacts in the last {stale_days} days ({SINGLE_THREAD_MIN_TOUCHES} or "
+            "more) were with one person: if they leave, we lose the account's ear.")
+
+
+def hostile_roles_text() -> str:
+    """The roles whose hostility is flagged, for people: 'decision maker or buyer'."""
+    return _or_list([ROLE_LABELS[r].lower() for r in ROLES if r in HOSTILE_ROLES])
+
+
+def severity_help() -> str:
+    """How urgent each kind of gap is (0-100) and where the priority words begin."""
+    top = _heaviest_roles()
+    kinds = {"missing": "nobody known", "hostile": "against us", "stale": "gone quiet"}
+    each = ", ".join(
+        f"{word} {severity(pd.Series([kind]), pd.Series(top[:1])).iloc[0]}"
+        for kind, word in kinds.items())
+    single = severity(pd.Series(["single_threaded"]), pd.Series([None])).iloc[0]
+    return (f"How urgent the gap is, 0-100: single-threaded {single}; for a "
+            f"{_or_list([ROLE_LABELS[r].lower() for r in top])}: {each}; other roles less, "
+            f"by their weight. High from {PRIORITY_HIGH_FROM}, Medium from "
+            f"{PRIORITY_MEDIUM_FROM}, Low below.")
+
+
+def first_people_to_add() -> str:
+    """Who to add first to an account with no stakeholders: the roles that weigh most."""
+    top = [ROLE_LABELS[r].lower() for r in _heaviest_roles()]
+    both = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
+    return (f"Start with the people who decide: the {both}. Then the people who shape the "
+            "requirements and use our products, and anyone who already likes working with us.")
+
+
+def days_ago(days: pd.Series) -> pd.Series:
+    """Days since contact in words: 'today', 'yesterday', '12 days ago', 'never' (NaN)."""
+    whole = days.fillna(0).astype(int)
+    text = np.select(
+        [days.isna(), whole == 0, whole == 1],
+        ["never", "today", "yesterday"],
+        default=whole.astype(str) + " days ago",
+    )
+    return pd.Series(text, index=days.index, dtype=object)
 
 
 def _last_contact_text(days: pd.Series, covered: pd.Series) -> pd.Series:
-    whole = days.fillna(0).astype(int)
-    text = np.select(
-        [~covered, days.isna(), whole == 0, whole == 1],
-        ["", "never", "today", "yesterday"],
-        default=whole.astype(str) + " days ago",
-    )
-    return pd.Series(text, index=days.index)
+    return days_ago(days).where(covered.to_numpy(bool), "")
 
 
 def role_matrix(stakeholders: pd.DataFrame, role_cov: pd.DataFrame) -> pd.DataFrame:
@@ -514,6 +683,32 @@ def select_accounts(
     return accounts[keep]
 
 
+def heatmap_cells(
+    report: CoverageReport, accounts: pd.DataFrame, limit: int | None = None
+) -> pd.DataFrame:
+    """The ``report.roles`` rows of ``accounts`` (index account_id, with name) in the
+    heatmap's order: lowest coverage score first (then fewer roles covered, then name), at
+    most ``limit`` accounts, each with its roles in ``ROLES`` order; with name and role_label
+    added."""
+    summary = report.accounts.reindex(accounts.index)
+    ranked = pd.DataFrame({
+        "score": summary["coverage_score"],
+        "covered": summary["roles_covered"],
+        "name": _text(accounts["name"]).str.casefold(),
+    }).sort_values(["score", "covered", "name"], na_position="last", kind="stable")
+    order = ranked.index if limit is None else ranked.index[:limit]
+    cells = report.roles[report.roles["account_id"].isin(order)]
+    place = pd.Series(np.arange(len(order)), index=order)
+    cells = cells.assign(
+        name=cells["account_id"].map(accounts["name"]),
+        role_label=cells["role"].map(ROLE_LABELS),
+        _account=cells["account_id"].map(place),
+        _role=cells["role"].map({r: i for i, r in enumerate(ROLES)}),
+    )
+    return (cells.sort_values(["_account", "_role"], kind="stable")
+            .drop(columns=["_account", "_role"]).reset_index(drop=True))
+
+
 # --- everything at once --------------------------------------------------------------------
 
 
@@ -535,7 +730,12 @@ def analyse(
     stale_days: int = STALE_DAYS,
     accounts: Iterable[int] | None = None,
 ) -> CoverageReport:
-    """Coverage of every account in ``stakeholders`` and ``accounts``: roles, flags, gaps."""
+    """Coverage of every account in ``stakeholders`` and ``accounts``: roles, flags, gaps.
+
+    ``contacts`` is a contact summary counted over exactly ``stale_days`` up to ``as_of``
+    (``contact_summary``, ``store.load_contacts``; another window raises ValueError), or the
+    raw engagements (account_id, stakeholder_id, date), summarised here over that window."""
+    contacts = _contacts_over(contacts, as_of, stale_days)
     cov = role_coverage(stakeholders, contacts, as_of, stale_days, accounts)
     ids = pd.Index(cov["account_id"].unique(), name="account_id")
     thread_frame = threads(contacts, ids).reindex(ids)

@@ -64,24 +64,21 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
     gaps = report.gaps[report.gaps["account_id"] == account_id]
 
     st.header("Buying roles")
-    st.caption(
-        f"Who we know for each of the five buying roles, and when we last spoke to them. A "
-        f"role is stale after {coverage.STALE_DAYS} days without contact."
-    )
+    st.caption("Who we know in each buying role, and when we last spoke to them. "
+               + coverage.stale_help())
     m1, m2, m3, m4 = st.columns(4)
-    weights = ", ".join(f"{roles.role_label(r)} {w:.0f}" for r, w in coverage.ROLE_WEIGHTS.items())
     m1.metric("Coverage score", f"{summary['coverage_score']:.0f} / 100",
-              help=f"Points per covered role: {weights}. A stale role earns half its points.")
+              help=coverage.score_help())
     m2.metric("Roles covered", f"{int(summary['roles_covered'])} of {len(roles.ROLES)}")
     m3.metric(f"Contacts, last {coverage.STALE_DAYS} days",
               f"{int(summary['recent_engagements']):,}",
-              help="Engagements with a named person in the account")
-    m4.metric("People met lately", f"{int(summary['people_met']):,}",
-              help=f"Different people we had contact with in the last {coverage.STALE_DAYS} days")
+              help="Visits, meetings, calls and e-mails with someone we know by name in "
+                   "the account")
+    m4.metric(f"People met, last {coverage.STALE_DAYS} days", f"{int(summary['people_met']):,}",
+              help="How many different people those contacts were with")
     if summary["single_threaded"]:
-        st.warning(
-            "**Single-threaded:** every recent contact went through one person. If they move "
-            "on, we lose the account's ear. See the gaps below.", icon=":material/warning:")
+        st.warning(f"**Single-threaded:** {coverage.single_threaded_help()} See the gaps below.",
+                   icon=":material/warning:")
 
     matrix = coverage.role_matrix(people, role_rows)
     person_columns = {c: st.column_config.CheckboxColumn(c) for c in matrix.columns[4:]}
@@ -99,7 +96,8 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
         },
     )
     if people["active"].sum() == 0:
-        st.caption("No active stakeholders yet: add the people you know below.")
+        st.caption("Nobody active is recorded for this account yet, so every role is open: "
+                   "add the people you know under Stakeholders below.")
 
     st.subheader("Gaps and next steps")
     if gaps.empty:
@@ -113,8 +111,8 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
     contacts = data.contacts(as_of, coverage.STALE_DAYS)
     mapped = coverage.contact_by_person(people, contacts[contacts["account_id"] == account_id],
                                         as_of)
-    st.plotly_chart(coverage_charts.relationship_map(mapped, name), width="stretch",
-                    key="account_map")
+    st.plotly_chart(coverage_charts.relationship_map(mapped, name, coverage.STALE_DAYS),
+                    width="stretch", key="account_map")
     former = int((~people["active"]).sum())
     if former:
         st.caption(f"{former} former contact{'s' if former != 1 else ''} (left the company) "
@@ -123,9 +121,14 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
 
 def stakeholders_section(account_id: int, people: pd.DataFrame) -> None:
     st.header("Stakeholders")
+    read_only = store.read_only()
+    if people.empty:
+        add = f" {coverage.first_people_to_add()} Add a row for each person, then save."
+        st.info("No stakeholders recorded for this account yet." + ("" if read_only else add),
+                icon=":material/person_add:")
     st.caption("Edit in place, then save. Every row is checked first; if anything is wrong "
                "nothing is saved and the problems are listed.")
-    render_editor(account_id, people, store.read_only())
+    render_editor(account_id, people, read_only)
 
 
 title = st.empty()

@@ -1,11 +1,9 @@
 """Coverage: which buying roles we know across the portfolio, and the worst gaps."""
 
-import pandas as pd
 import streamlit as st
 
 from kamdash import coverage
 from kamdash.charts import coverage as coverage_charts
-from kamdash.roles import ROLE_LABELS
 from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links
 from kamdash.ui.columns import money_column
@@ -16,6 +14,7 @@ ensure_app_navigation()
 HEATMAP_ROWS = 60  # more rows than this make the heatmap unreadable; the worst come first
 KEY_CHOICES = {"key": "Key accounts", "other": "Other accounts", "all": "All accounts"}
 KEY_FILTER = {"key": True, "other": False, "all": None}
+
 
 st.title("Stakeholder coverage")
 st.caption(
@@ -53,13 +52,13 @@ h = coverage.headline(report, shown.index)
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Accounts", f"{h.accounts:,}")
 m2.metric("Average coverage score", f"{h.average_score:.0f} / 100",
-          help="Points per covered buying role (decision maker and buyer weigh most); a role "
-               f"without contact for {coverage.STALE_DAYS} days earns half.")
-m3.metric("Single-threaded", f"{h.single_threaded:,}",
-          help="Accounts where every recent contact went through one person")
-m4.metric("No decision maker known", f"{h.no_decision_maker:,}")
-m5.metric("Hostile key contact", f"{h.hostile:,}",
-          help="Accounts where a decision maker or buyer is against us")
+          help=coverage.score_help())
+m3.metric("Single-threaded", f"{h.single_threaded:,}", help=coverage.single_threaded_help())
+m4.metric("No decision maker known", f"{h.no_decision_maker:,}",
+          help="Accounts where we know nobody who makes the final call")
+m5.metric("Hostile at the top", f"{h.hostile:,}",
+          help=f"Accounts where a {coverage.hostile_roles_text()} is against us "
+               "(stance enemy or non-supporter)")
 
 st.subheader("Where the worst gaps are")
 worst = coverage.worst_gaps(gaps, shown)
@@ -69,38 +68,33 @@ else:
     worst["link"] = account_links(worst["account_id"], worst["name"])
     st.dataframe(
         worst, hide_index=True, width="stretch", height=420, key="coverage_gaps",
-        column_order=["link", "priority", "gap", "next_step", "manager", "is_key",
-                      "annual_revenue", "severity", "who"],
+        column_order=["link", "severity", "gap", "who", "next_step", "manager", "is_key",
+                      "annual_revenue"],
         column_config={
-            "link": account_link_column("Account", help="Open the account"),
-            "priority": st.column_config.TextColumn("Priority", width="small"),
+            "link": account_link_column(
+                "Account", help="Open the account to see its people and fix the gap"),
+            # The number, not the word, so that sorting puts the most urgent first.
+            "severity": st.column_config.ProgressColumn(
+                "Priority", min_value=0, max_value=100, format="%d", width="small",
+                help=coverage.severity_help()),
             "gap": st.column_config.TextColumn("Gap"),
             "who": st.column_config.TextColumn("Who"),
             "next_step": st.column_config.TextColumn("Next step", width=520),
             "manager": st.column_config.TextColumn("Manager"),
             "is_key": st.column_config.CheckboxColumn("Key account"),
             "annual_revenue": money_column("Revenue, 12 months"),
-            "severity": st.column_config.ProgressColumn(
-                "Severity", min_value=0, max_value=100, format="%d",
-                help="Single-threaded 100; a missing decision maker or buyer 90, hostile 80, "
-                     "stale 50; other roles less by their weight"),
         },
     )
     st.caption(f"{len(worst):,} gaps in {worst['account_id'].nunique():,} accounts, most "
-               "severe first (key accounts and bigger revenue first among equals). Click a "
+               "urgent first (key accounts and bigger revenue first among equals). Click a "
                "column header to sort.")
 
 st.subheader("Coverage by account and role")
-order = summary.sort_values(["coverage_score", "roles_covered"]).index[:HEATMAP_ROWS]
-cells = report.roles[report.roles["account_id"].isin(order)].assign(
-    name=lambda r: r["account_id"].map(shown["name"]),
-    role_label=lambda r: r["role"].map(ROLE_LABELS),
-    rank=lambda r: r["account_id"].map(pd.Series(range(len(order)), index=order)),
-).sort_values("rank", kind="stable")
+cells = coverage.heatmap_cells(report, shown, HEATMAP_ROWS)
 st.plotly_chart(coverage_charts.coverage_heatmap(cells, coverage.STALE_DAYS), width="stretch",
                 key="coverage_heatmap")
-if len(summary) > HEATMAP_ROWS:
-    st.caption(f"The {HEATMAP_ROWS} accounts with the lowest coverage score of {len(summary):,}; "
-               "narrow the filters to see others.")
+if len(shown) > HEATMAP_ROWS:
+    st.caption(f"The {HEATMAP_ROWS} accounts with the lowest coverage score, of {len(shown):,}; "
+               "narrow the filters to see the others.")
 else:
-    st.caption("Lowest coverage score first.")
+    st.caption(f"Lowest coverage score first. {coverage.stale_help()}")

@@ -79,8 +79,137 @@ def test_contact_summary_gives_last_contact_and_recent_count_per_person_up_to_as
         "last_contact": pd.to_datetime([ago(10), ago(40), ago(5), ago(1), ago(2)]).astype(
             "datetime64[ns]"),
         "recent_engagements": [1, 1, 2, 3, 1],
+        "as_of": pd.to_datetime([AS_OF] * 5).astype("datetime64[ns]"),
+        "recent_days": [90] * 5,
     })
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected)
+
+
+# --- the stale window is one parameter -------------------------------------------------------
+
+# Ann carried the last three touches (5-7 days ago); Ben was met 60 days ago.
+CREW = people((1, 1, "Ann", "buyer", 1), (2, 1, "Ben", "decision_maker", 0))
+CREW_TOUCHES = touches((1, 1, 5), (1, 1, 6), (1, 1, 7), (1, 2, 60))
+
+
+def test_single_threaded_is_judged_on_the_stale_days_analyse_is_given():
+    month = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=30)
+    quarter = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=90)
+    assert month.accounts.loc[1, ["single_threaded", "recent_engagements", "people_met"]
+                              ].tolist() == [True, 3, 1]
+    assert quarter.accounts.loc[1, ["single_threaded", "recent_engagements", "people_met"]
+                                ].tolist() == [False, 4, 2]
+    assert month.gaps.iloc[0][["kind", "next_step"]].tolist() == [
+        "single_threaded",
+        "All 3 contacts in the last 30 days were with Ann. Ask them to bring a colleague into "
+        "the next meeting, or call Ben (decision maker) directly."]
+    assert "single_threaded" not in set(quarter.gaps["kind"])
+    # The same window decides what is stale: Ben (60 days) is stale on 30 days, not on 90.
+    assert month.accounts.loc[1, "stale_roles"] == "Decision maker"
+    assert quarter.accounts.loc[1, "stale_roles"] == ""
+
+
+def test_a_contact_summary_over_the_same_window_gives_the_same_answer_as_raw_engagements():
+    for days in (30, 90):
+        summary = coverage.contact_summary(CREW_TOUCHES, AS_OF, recent_days=days)
+        from_summary = coverage.analyse(CREW, summary, AS_OF, stale_days=days)
+        from_raw = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=days)
+        pd.testing.assert_frame_equal(from_summary.accounts, from_raw.accounts)
+        pd.testing.assert_frame_equal(from_summary.gaps, from_raw.gaps)
+
+
+def test_contacts_counted_over_another_window_are_refused_not_misread():
+    quarter = coverage.contact_summary(CREW_TOUCHES, AS_OF, recent_days=90)
+    with pytest.raises(ValueError, match=(
+            r"over the 90 days up to 2026-06-30, but this analysis judges the 30 days up to "
+            r"2026-06-30")):
+        coverage.analyse(CREW, quarter, AS_OF, stale_days=30)
+    with pytest.raises(ValueError, match=r"the 90 days up to 2026-07-01"):
+        coverage.analyse(CREW, quarter, date(2026, 7, 1))
+
+
+def test_contacts_that_do_not_say_their_window_are_refused():
+    bare = coverage.contact_summary(CREW_TOUCHES, AS_OF).drop(columns=["as_of", "recent_days"])
+    with pytest.raises(ValueError, match="do not say over which window"):
+        coverage.analyse(CREW, bare, AS_OF)
+
+
+def test_the_stale_threshold_is_written_down_once():
+    """90 days lives in ``STALE_DAYS`` only: no other default, query or text restates it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    files = ["kamdash/coverage.py", "kamdash/charts/coverage.py",
+             "kamdash/store/stakeholders.py", "kamdash/ui/stakeholder_editor.py",
+             "pages/coverage.py", "pages/account.py"]
+    found = [f"{name}:{n}: {line.strip()}" for name in files
+             for n, line in enumerate((root / name).read_text().splitlines(), start=1)
+             if re.search(r"\b90\b", line) and not line.startswith("STALE_DAYS = 90")
+             and not line.lstrip().startswith("#")]
+    assert found == []
+
+
+# --- texts follow the constants --------------------------------------------------------------
+
+
+def test_the_score_explained_in_words_follows_weights_credit_and_threshold(monkeypatch):
+    assert coverage.score_help() == (
+        "Points for each buying role we know someone in: decision maker 30, buyer 30, "
+        "influencer 15, user 15, ambassador 10 (100 in all). A role with no contact for over "
+        "90 days earns half of its points.")
+    monkeypatch.setattr(coverage, "STALE_CREDIT", 0.25)
+    monkeypatch.setattr(coverage, "STALE_DAYS", 60)
+    monkeypatch.setitem(coverage.ROLE_WEIGHTS, "ambassador", 20.0)  # now 110 in all
+    assert coverage.score_help() == (
+        "Points for each buying role we know someone in: decision maker 27.3, buyer 27.3, "
+        "influencer 13.6, user 13.6, ambassador 18.2 (100 in all). A role with no contact for "
+        "over 60 days earns a quarter of its points.")
+    monkeypatch.setattr(coverage, "STALE_CREDIT", 0.4)
+    assert coverage.score_help(30).endswith("over 30 days earns 40% of its points.")
+
+
+def test_the_severities_explained_in_words_follow_the_gap_urgency(monkeypatch):
+    assert coverage.severity_help() == (
+        "How urgent the gap is, 0-100: single-threaded 100; for a decision maker or buyer: "
+        "nobody known 90, against us 80, gone quiet 50; other roles less, by their weight. "
+        "High from 75, Medium from 40, Low below.")
+    monkeypatch.setitem(coverage.GAP_URGENCY, "missing", 0.7)
+    monkeypatch.setitem(coverage.GAP_URGENCY, "stale", 0.35)
+    monkeypatch.setattr(coverage, "PRIORITY_HIGH_FROM", 80)
+    assert coverage.severity_help() == (
+        "How urgent the gap is, 0-100: single-threaded 100; for a decision maker or buyer: "
+        "nobody known 70, against us 80, gone quiet 35; other roles less, by their weight. "
+        "High from 80, Medium from 40, Low below.")
+    # ...and the gaps themselves use the same numbers.
+    gaps = coverage.analyse(PEOPLE, contacts(), AS_OF, accounts=ACCOUNTS).gaps
+    assert gaps.query("account_id == 4 and role == 'buyer'")["severity"].tolist() == [70]
+    assert gaps.query("account_id == 3 and role == 'buyer'")["severity"].tolist() == [35]
+    assert coverage.priority(pd.Series([79, 80])).tolist() == ["Medium", "High"]
+
+
+def test_the_thresholds_explained_in_words_follow_the_stale_days(monkeypatch):
+    assert coverage.stale_help() == (
+        "A role goes quiet after 90 days without contact; contact within 30 days counts as "
+        "fresh.")
+    assert coverage.single_threaded_help() == (
+        "All contacts in the last 90 days (3 or more) were with one person: if they leave, we "
+        "lose the account's ear.")
+    monkeypatch.setattr(coverage, "STALE_DAYS", 45)
+    monkeypatch.setattr(coverage, "SINGLE_THREAD_MIN_TOUCHES", 4)
+    assert coverage.stale_help() == (
+        "A role goes quiet after 45 days without contact; contact within 15 days counts as "
+        "fresh.")
+    assert coverage.single_threaded_help().startswith(
+        "All contacts in the last 45 days (4 or more) were with one person")
+
+
+def test_who_to_add_first_names_the_roles_that_weigh_most(monkeypatch):
+    assert coverage.first_people_to_add().startswith(
+        "Start with the people who decide: the decision maker and buyer.")
+    monkeypatch.setitem(coverage.ROLE_WEIGHTS, "buyer", 20.0)
+    assert coverage.first_people_to_add().startswith(
+        "Start with the people who decide: the decision maker.")
 
 
 # --- the score -----------------------------------------------------------------------------
@@ -141,6 +270,29 @@ def test_role_coverage_lists_holders_freshest_first_with_days_since_last_contact
     assert roles["freshness"].to_dict() == {
         "decision_maker": "stale", "buyer": "stale", "influencer": "missing", "user": "stale",
         "ambassador": "missing"}
+
+
+def test_a_missing_or_blank_name_falls_back_to_the_stakeholder_id():
+    crew = people((1, 1, "Ann", "buyer", -1), (2, 1, None, "buyer", -2),
+                  (3, 1, "  ", "user", 0))
+    met = coverage.contact_summary(touches((1, 1, 3), (1, 2, 2), (1, 3, 1)), AS_OF)
+    roles = coverage.role_coverage(crew, met, AS_OF).set_index("role")
+    assert roles.loc["buyer", "covered_by"] == "Stakeholder 2, Ann"
+    assert roles.loc["buyer", "hostile_people"] == (
+        "Stakeholder 2 (enemy), Ann (non-supporter)")
+    assert roles.loc["user", "covered_by"] == "Stakeholder 3"
+    nameless = coverage.role_coverage(crew.drop(columns=["name"]), met, AS_OF)
+    assert nameless.set_index("role").loc["buyer", "covered_by"] == (
+        "Stakeholder 2, Stakeholder 1")
+
+
+def test_an_unknown_role_key_is_an_error_naming_it_not_a_silent_drop():
+    crew = people((1, 1, "Ann", "buyer;Champion", 0), (2, 1, "Ben", "decision_maker", 0))
+    met = coverage.contact_summary(touches((1, 1, 3)), AS_OF)
+    with pytest.raises(ValueError, match=r"^'Champion' is not a role key \(stakeholder 'Ann'\)"):
+        coverage.role_coverage(crew, met, AS_OF)
+    with pytest.raises(ValueError, match="'Champion'"):
+        coverage.analyse(crew, met, AS_OF)
 
 
 def test_people_who_left_cover_nothing():
@@ -367,6 +519,23 @@ def test_select_accounts_by_manager_industry_and_key_status():
     assert coverage.select_accounts(accounts, industries=["Food"], key=True).index.tolist() == [
         1, 3, 4]
     assert coverage.select_accounts(accounts, ["Ann"], key=False).index.tolist() == [2]
+
+
+def test_heatmap_cells_put_the_lowest_coverage_first_and_cap_the_accounts():
+    names = pd.Series({1: "Alpha", 2: "bravo", 3: "Charlie", 4: "Delta", 5: "Echo",
+                       6: "Foxtrot"}, name="name").rename_axis("account_id").to_frame()
+    cells = coverage.heatmap_cells(report(), names)
+    # Delta and Foxtrot score 0 with no role covered (then by name); Charlie 37.5; the three
+    # at 100 by name, whatever the case.
+    order = [4, 6, 3, 1, 2, 5]
+    assert cells["account_id"].tolist() == [a for a in order for _ in range(5)]
+    assert cells["role_label"].tolist()[:5] == [
+        "Decision maker", "Buyer", "Influencer", "User", "Ambassador"]
+    assert cells["name"].tolist()[::5] == ["Delta", "Foxtrot", "Charlie", "Alpha", "bravo",
+                                           "Echo"]
+    capped = coverage.heatmap_cells(report(), names.loc[[1, 3, 5, 6]], limit=2)
+    assert capped["account_id"].unique().tolist() == [6, 3]
+    assert capped.columns.tolist() == [*report().roles.columns, "name", "role_label"]
 
 
 # --- figures -------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from demo_portfolio import DEMO_TODAY
 from sqlalchemy import select
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from kamdash import db, demo, store
-from kamdash.models import Meta, Stakeholder
+from kamdash import coverage, db, demo, store
+from kamdash.models import Account, Meta, Stakeholder
 
 PAGE = str(Path(__file__).parents[1] / "pages" / "account.py")
 XSS = "<script>alert(1)</script>"
@@ -74,7 +75,7 @@ def test_a_link_opens_the_account_with_profile_roles_gaps_map_and_editor(demo_db
     assert "Logistics" in at.markdown[0].value and "Hamburg, Germany" in at.markdown[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Key account"].startswith("Since ")
-    assert metrics["People met lately"] == "1"
+    assert metrics["People met, last 90 days"] == "1"
     assert "Single-threaded" in at.warning[0].value
     matrix = role_matrix(at)
     assert matrix["role"].tolist() == ["Decision maker", "Buyer", "Influencer", "User",
@@ -183,12 +184,100 @@ def test_read_only_mode_disables_the_editor(demo_db, monkeypatch):
     assert isinstance(at.data_editor[0].value, pd.DataFrame)
 
 
+NOBODY_YET = ("No stakeholders recorded for this account yet. Start with the people who decide: "
+              "the decision maker and buyer.")
+
+
+def _account_without_stakeholders(url: str, how: str) -> int:
+    """A new account nobody was entered for, or one whose people were all deleted."""
+    engine = db.make_engine(url)
+    if how == "new":
+        with Session(engine) as session, session.begin():
+            account = Account(name="Newco Imports", industry="Retail")
+            session.add(account)
+            session.flush()
+            return int(account.id)
+    account = account_id(url, demo.STORY_SINGLE_THREADED)
+    nobody = pd.DataFrame(columns=["stakeholder_id", *store.STAKEHOLDER_EDIT_COLUMNS])
+    assert store.save_stakeholders(engine, account, nobody).deleted > 0
+    return account
+
+
+@pytest.mark.parametrize("how", ["new", "all deleted"])
+def test_an_account_with_no_stakeholders_shows_an_empty_editor_and_who_to_add_first(
+        writable_demo_db, how):
+    account = _account_without_stakeholders(writable_demo_db, how)
+    at = run(account=str(account))
+    # (A crash in the health section would show here too: kamdash/ui/account_health.py.)
+    assert not at.exception
+    (nobody,) = [i.value for i in at.info if "No stakeholders" in i.value]
+    assert unescaped(nobody).startswith(NOBODY_YET)
+    editor = at.data_editor[0].value
+    assert editor.empty and list(editor.columns) == [
+        "stakeholder_id", *store.STAKEHOLDER_EDIT_COLUMNS]
+    assert at.button(key="account_save").label == "Save stakeholders"
+    assert role_matrix(at)["status"].tolist() == ["Missing"] * 5
+    assert any(g.startswith(":red-badge[High] **No decision maker**") for g in gap_lines(at))
+
+
+def _add_first_person(account: int) -> None:
+    """Runs inside AppTest: add one row to an account's empty editor table and save."""
+    from kamdash import store
+    from kamdash.ui import data, stakeholder_editor
+
+    table = stakeholder_editor.editable_stakeholders(store.load_stakeholders(data.engine(),
+                                                                             account))
+    table.loc[len(table)] = [None, "Ada Park", "CFO", "Finance", ["decision_maker", "buyer"],
+                             "high", "supporter", None, None, True]
+    stakeholder_editor.save_edits(account, table)
+    stakeholder_editor.show_saved_message()
+
+
+def test_the_first_person_can_be_added_to_an_account_with_nobody(writable_demo_db):
+    account = _account_without_stakeholders(writable_demo_db, "new")
+    at = AppTest.from_function(_add_first_person, args=(account,), default_timeout=60).run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Saved: 1 added, 0 changed, 0 deleted."]
+    people = store.load_stakeholders(db.make_engine(writable_demo_db), account)
+    assert people[["name", "roles", "stance"]].values.tolist() == [
+        ["Ada Park", "decision_maker;buyer", 1]]
+    page = run(account=str(account))
+    assert not page.exception and not [i for i in page.info if "No stakeholders" in i.value]
+
+
+def test_the_editor_table_of_nobody_has_list_and_text_columns():
+    from kamdash.ui.stakeholder_editor import editable_stakeholders
+
+    nobody = pd.DataFrame({c: pd.Series(dtype=t) for c, t in {
+        "stakeholder_id": "int64", "account_id": "int64", "name": "str", "title": "str",
+        "department": "str", "roles": "str", "influence": "str", "stance": "int64",
+        "reports_to_id": "Int64", "reports_to": "str", "email": "str", "active": "bool"}.items()})
+    table = editable_stakeholders(nobody)
+    assert table.empty
+    assert table["roles"].dtype == object and table["stance"].dtype == object
+
+
+def test_the_coverage_help_follows_the_tuned_constants(demo_db, monkeypatch):
+    import streamlit as st
+
+    st.cache_data.clear()
+    monkeypatch.setattr(coverage, "STALE_CREDIT", 0.25)
+    try:
+        at = run(account=str(account_id(demo_db, demo.STORY_SINGLE_THREADED)))
+        assert not at.exception
+        score = next(m for m in at.metric if m.label == "Coverage score")
+        assert score.help == coverage.score_help()
+        assert score.help.endswith("over 90 days earns a quarter of its points.")
+    finally:
+        st.cache_data.clear()
+
+
 @pytest.mark.parametrize("page", ["portfolio.py", "selection.py"])
 def test_portfolio_and_selection_link_every_account_to_its_page(demo_db, page):
     at = AppTest.from_file(str(Path(PAGE).parent / page), default_timeout=60).run()
     assert not at.exception
     table = at.dataframe[0].value
     ids = store.load_accounts(db.make_engine(demo_db)).reset_index().set_index("name")
-    expected = [f"/account?account={ids.loc[n, 'account_id']}&name={quote(n, safe='')}"
+    expected = [f"/account?name={quote(n, safe='')}&account={ids.loc[n, 'account_id']}"
                 for n in table["name"]]
     assert table["account"].tolist() == expected

@@ -94,11 +94,19 @@ def test_load_stakeholders_of_all_accounts(engine):
 def test_load_contacts_groups_engagements_up_to_as_of_per_person_in_sql(engine):
     seed(engine)
     got = store.load_contacts(engine, AS_OF, recent_days=90)
+    window = [pd.Timestamp(AS_OF), 90]  # what the counts mean travels with them
     assert got.astype(object).where(got.notna(), None).values.tolist() == [
-        [1, 1, pd.Timestamp("2026-06-01"), 1],
-        [1, 2, pd.Timestamp("2026-02-01"), 0],
-        [1, None, pd.Timestamp("2026-06-20"), 1],
+        [1, 1, pd.Timestamp("2026-06-01"), 1, *window],
+        [1, 2, pd.Timestamp("2026-02-01"), 0, *window],
+        [1, None, pd.Timestamp("2026-06-20"), 1, *window],
     ]
+
+
+def test_load_contacts_needs_the_window_to_be_named():
+    import inspect
+
+    window = inspect.signature(store.load_contacts).parameters["recent_days"]
+    assert window.default is inspect.Parameter.empty  # no second home for the 90 days
 
 
 def test_load_contacts_matches_the_pandas_contact_summary(engine):
@@ -115,7 +123,7 @@ def test_load_contacts_matches_the_pandas_contact_summary(engine):
 
 def test_load_contacts_of_one_account(engine):
     seed(engine)
-    got = store.load_contacts(engine, date(2026, 12, 31), account_id=2)
+    got = store.load_contacts(engine, date(2026, 12, 31), coverage.STALE_DAYS, account_id=2)
     assert got[["account_id", "stakeholder_id"]].values.tolist() == [[2, 3]]
 
 
@@ -186,8 +194,8 @@ def test_every_problem_of_an_edit_is_listed_and_nothing_is_written(engine):
         "supporter, mentor (or -2 to +2)",
         "row 1, column Email: 'not-an-email' is not an email address",
         "row 1, column Active: 'maybe' is not yes or no",
-        "row 1, column Reports to: 'Nobody' is not a stakeholder of this account (add them "
-        "first)",
+        "row 1, column Reports to: 'Nobody' is not a stakeholder of this account; add them as "
+        "a row of their own, or leave it empty",
         "row 2, column Name: is empty; every stakeholder needs a name",
         "row 3, column Name: 'ann berg' is already row 1; names must be unique within the "
         "account",
@@ -196,6 +204,35 @@ def test_every_problem_of_an_edit_is_listed_and_nothing_is_written(engine):
         "row 5, column Reports to: the reporting line runs in a circle back to 'Finn'",
     ]
     assert snapshot(engine) == before
+
+
+def test_deleting_a_manager_whose_reports_still_name_them_says_so(engine):
+    seed(engine)
+    before = snapshot(engine)
+    with pytest.raises(store.StakeholderEditRejected) as err:
+        store.save_stakeholders(engine, 1, edit(BEN))  # Ann deleted, Ben still reports to her
+    assert err.value.problems == [
+        "row 1, column Reports to: 'Ann Berg' is being removed in this save; choose another "
+        "manager or leave it empty"]
+    assert snapshot(engine) == before
+
+
+def test_renaming_a_manager_whose_reports_still_name_them_says_the_new_name(engine):
+    seed(engine)
+    before = snapshot(engine)
+    with pytest.raises(store.StakeholderEditRejected) as err:
+        store.save_stakeholders(engine, 1, edit((1, "Ann Lind", *ANN[2:]), BEN))
+    assert err.value.problems == [
+        "row 2, column Reports to: 'Ann Berg' is being renamed to 'Ann Lind' in this save; "
+        "choose the new name"]
+    assert snapshot(engine) == before
+
+
+def test_deleting_a_manager_and_clearing_their_reports_line_saves(engine):
+    seed(engine)
+    result = store.save_stakeholders(engine, 1, edit((*BEN[:7], None, *BEN[8:])))
+    assert (result.deleted, result.updated) == (1, 1)
+    assert [(p[0], p[8]) for p in people(engine)] == [(2, None), (3, None)]
 
 
 def test_a_person_cannot_report_to_themselves(engine):

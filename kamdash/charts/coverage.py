@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kamdash.charts.core import LAYOUT
-from kamdash.coverage import FRESHNESS, STALE_DAYS
+from kamdash.coverage import FRESHNESS, STALE_DAYS, days_ago, fresh_within_days
 from kamdash.roles import STANCE_LABELS, roles_label
 
 __all__ = ["FRESHNESS_COLOURS", "STANCE_COLOURS", "coverage_heatmap", "relationship_map"]
@@ -85,11 +85,13 @@ def _tree_positions(ids: list[int], boss: dict[int, int | None]) -> dict[int, tu
     return position
 
 
-def relationship_map(people: pd.DataFrame, account: str | None = None) -> go.Figure:
+def relationship_map(
+    people: pd.DataFrame, account: str | None = None, recent_days: int = STALE_DAYS
+) -> go.Figure:
     """Who reports to whom among an account's active stakeholders: colour = stance towards
     us, size = influence. ``people`` needs stakeholder_id, name, reports_to_id, stance,
     influence, roles, active; title, department and days_since_contact show on hover, and
-    people with recent_engagements > 0 get a dark ring."""
+    people with recent_engagements > 0 (counted over ``recent_days``) get a dark ring."""
     title = "Relationship map" + (f": {html.escape(account)}" if account else "")
     active = people[people["active"].fillna(True).astype(bool)].reset_index(drop=True)
     if active.empty:
@@ -116,8 +118,7 @@ def relationship_map(people: pd.DataFrame, account: str | None = None) -> go.Fig
     name = _safe(active["name"])
     role_words = active["roles"].fillna("").map(roles_label)
     days = active.get("days_since_contact", pd.Series(np.nan, index=active.index))
-    last = np.where(days.isna(), "no contact on record",
-                    days.fillna(0).astype(int).astype(str) + " days ago")
+    last = days_ago(days).replace("never", "no contact on record")
     hover = ("<b>" + name + "</b><br>" + _safe(active.get("title", pd.Series(index=active.index)))
              + "<br>Department: " + _safe(active.get("department",
                                                     pd.Series(index=active.index)))
@@ -148,7 +149,7 @@ def relationship_map(people: pd.DataFrame, account: str | None = None) -> go.Fig
     fig.update_layout(
         title=dict(text=title, subtitle=dict(
             text="Lines: who reports to whom · colour: stance towards us · size: influence · "
-                 f"dark ring: met in the last {STALE_DAYS} days")),
+                 f"dark ring: met in the last {recent_days} days")),
         xaxis=dict(visible=False, range=[-0.25, depth + 1.35]),
         yaxis=dict(visible=False, autorange="reversed", range=[rows + 0.6, -0.6]),
         height=max(320, int(58 * (rows + 1)) + 150),
@@ -181,10 +182,10 @@ def coverage_heatmap(
                               "never"), index=roles.index).where(roles["freshness"] != "missing",
                                                                  "–")
     who = _safe(roles["covered_by"]).replace("", "nobody")
+    last = days_ago(days).where(roles["freshness"] != "missing", "no one to contact")
     hover = ("<b>" + _safe(roles["name"]) + "</b> · " + roles["role_label"]
-             + "<br>Covered by: " + who + "<br>Last contact: "
-             + cell.replace({"–": "no one to contact", "never": "never"}).str.replace(
-                 " d", " days ago") + "<br>" + roles["freshness"].map(FRESHNESS))
+             + "<br>Covered by: " + who + "<br>Last contact: " + last
+             + "<br>" + roles["freshness"].map(FRESHNESS))
     frame = roles.assign(code=code, cell=cell, hover=hover, account=_safe(roles["name"]))
     grid = frame.pivot(index="account", columns="role_label")
     order = [html.escape(a) for a in accounts]
@@ -193,10 +194,10 @@ def coverage_heatmap(
     colourscale = []
     for i, key in enumerate(_FRESHNESS_ORDER):
         colourscale += [[i / n, FRESHNESS_COLOURS[key]], [(i + 1) / n, FRESHNESS_COLOURS[key]]]
-    fresh_within = round(stale_days / 3)
+    fresh_within = fresh_within_days(stale_days)
     ticks = {
         "missing": "Nobody in the role",
-        "stale": f"Stale: over {stale_days} days or never",
+        "stale": f"Gone quiet: over {stale_days} days or never",
         "cooling": f"Going cold: {fresh_within + 1}-{stale_days} days",
         "fresh": f"Fresh: within {fresh_within} days",
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -87,12 +88,14 @@ def load_stakeholders(engine: Engine, account_id: int | None = None) -> pd.DataF
 
 
 def load_contacts(
-    engine: Engine, as_of: date, recent_days: int = 90, account_id: int | None = None
+    engine: Engine, as_of: date, recent_days: int, account_id: int | None = None
 ) -> pd.DataFrame:
     """Contact facts per (account_id, stakeholder_id) from engagements up to ``as_of``:
-    last_contact and recent_engagements (within ``recent_days`` of ``as_of``). Touches with
-    nobody named form one row per account with a missing stakeholder_id. The shape of
-    ``kamdash.coverage.contact_summary``, grouped in SQL."""
+    last_contact and recent_engagements (within ``recent_days`` of ``as_of``), and that
+    window (as_of, recent_days: the coverage engine checks it is the one it judges by).
+    Touches with nobody named form one row per account with a missing stakeholder_id. The
+    shape of ``kamdash.coverage.contact_summary``, grouped in SQL. ``recent_days`` has no
+    default: the caller passes ``kamdash.coverage.STALE_DAYS`` or its own threshold."""
     since = as_of - timedelta(days=recent_days)
     stmt = (
         select(
@@ -113,6 +116,8 @@ def load_contacts(
         "stakeholder_id": df["stakeholder_id"].astype("Int64"),
         "last_contact": pd.to_datetime(df["last_contact"]).astype("datetime64[ns]"),
         "recent_engagements": df["recent_engagements"].fillna(0).astype("int64"),
+        "as_of": pd.Series(pd.Timestamp(as_of), index=df.index, dtype="datetime64[ns]"),
+        "recent_days": pd.Series(int(recent_days), index=df.index, dtype="int64"),
     })
 
 
@@ -172,16 +177,19 @@ def _as_list(value: object) -> list[str] | str:
         value)
 
 
-def validate_stakeholder_edits(edited: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def validate_stakeholder_edits(
+    edited: pd.DataFrame, saved: Mapping[int, str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """Check and normalise an edited table of one account's stakeholders.
 
     ``edited`` has ``stakeholder_id`` (missing for new people) and the
     ``STAKEHOLDER_EDIT_COLUMNS``; roles may be CRM words (a string or a list), stance a label
     or -2..+2, influence any case; reports_to names another row. Blank influence means
-    medium, blank stance neutral, blank active yes. Returns the clean table (roles as stored
-    keys, stance as a number, reports_to_row = position of the manager's row or -1) and the
-    problems, "row N, column C: what is wrong"; the table is only meaningful when there are
-    none.
+    medium, blank stance neutral, blank active yes. ``saved`` (stakeholder_id -> name, the
+    account's people as saved now) lets a reports_to that names someone this edit removes or
+    renames say so. Returns the clean table (roles as stored keys, stance as a number,
+    reports_to_row = position of the manager's row or -1) and the problems, "row N, column C:
+    what is wrong"; the table is only meaningful when there are none.
     """
     label = STAKEHOLDER_EDIT_COLUMNS
     absent = [c for c in ("stakeholder_id", *label) if c not in edited.columns]
@@ -246,6 +254,7 @@ def validate_stakeholder_edits(edited: pd.DataFrame) -> tuple[pd.DataFrame, list
         else:
             first_row[key] = n
     boss_row: list[int] = []
+    leaving = _leaving(rows, saved or {})
     for n, row in enumerate(rows, start=1):
         boss = row["reports_to"]
         if boss is None:
@@ -253,8 +262,10 @@ def validate_stakeholder_edits(edited: pd.DataFrame) -> tuple[pd.DataFrame, list
             continue
         at = first_row.get(str(boss).casefold())
         if at is None:
-            found.append((n, "reports_to", f"{_shown(boss)} is not a stakeholder of this "
-                                           "account (add them first)"))
+            found.append((n, "reports_to", leaving.get(
+                str(boss).casefold(),
+                f"{_shown(boss)} is not a stakeholder of this account; add them as a row of "
+                "their own, or leave it empty")))
             boss_row.append(-1)
         elif at == n:
             found.append((n, "reports_to", "a person cannot report to themselves"))
@@ -276,6 +287,21 @@ def validate_stakeholder_edits(edited: pd.DataFrame) -> tuple[pd.DataFrame, list
     return clean, [f"row {n}, column {label[col]}: {message}" for n, col, message in found]
 
 
+def _leaving(rows: list[dict], saved: Mapping[int, str]) -> dict[str, str]:
+    """What to tell a report whose manager's saved name this edit takes away: casefolded old
+    name -> message, for people deleted or renamed in the edit."""
+    kept = {r["stakeholder_id"]: r["name"] for r in rows if r["stakeholder_id"] is not None}
+    said: dict[str, str] = {}
+    for sid, name in saved.items():
+        if sid not in kept:
+            said[name.casefold()] = (f"{_shown(name)} is being removed in this save; choose "
+                                     "another manager or leave it empty")
+        elif kept[sid] is not None and kept[sid] != name:
+            said[name.casefold()] = (f"{_shown(name)} is being renamed to {_shown(kept[sid])} "
+                                     "in this save; choose the new name")
+    return said
+
+
 def save_stakeholders(
     engine: Engine, account_id: int, edited: pd.DataFrame
 ) -> StakeholderSaveResult:
@@ -284,7 +310,6 @@ def save_stakeholders(
     stay, without a name). One transaction; StakeholderEditRejected (nothing written) if any
     row has a problem (see ``validate_stakeholder_edits``)."""
     ensure_writable()
-    clean, problems = validate_stakeholder_edits(edited)
     with Session(engine) as session, session.begin():
         if session.get(Account, account_id) is None:
             raise StakeholderEditRejected([f"there is no account with id {account_id}"])
@@ -292,6 +317,8 @@ def save_stakeholders(
             s.id: s for s in session.scalars(
                 select(Stakeholder).where(Stakeholder.account_id == account_id))
         }
+        clean, problems = validate_stakeholder_edits(
+            edited, {sid: s.name for sid, s in existing.items()})
         seen: dict[int, int] = {}
         for n, sid in enumerate(clean.get("stakeholder_id", []), start=1):
             if pd.isna(sid):

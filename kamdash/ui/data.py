@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from kamdash import db, store
+from kamdash import coverage, db, store
 
 
 class DatabaseNotReady(RuntimeError):
@@ -132,7 +132,7 @@ def _contacts(url: str, data_version: int, as_of: date, recent_days: int) -> pd.
     return store.load_contacts(_engine(url), as_of, recent_days)
 
 
-def contacts(as_of: date, recent_days: int = 90) -> pd.DataFrame:
+def contacts(as_of: date, recent_days: int = coverage.STALE_DAYS) -> pd.DataFrame:
     """Last contact and recent engagement count per account and stakeholder, up to ``as_of``
     (see ``store.load_contacts``)."""
     return _contacts(db.database_url(), version(), as_of, recent_days)
@@ -140,15 +140,13 @@ def contacts(as_of: date, recent_days: int = 90) -> pd.DataFrame:
 
 @st.cache_data(max_entries=4, show_spinner="Working out stakeholder coverage…")
 def _coverage_report(url: str, data_version: int, as_of: date, stale_days: int):
-    from kamdash import coverage
-
     return coverage.analyse(
         _stakeholders(url, data_version), _contacts(url, data_version, as_of, stale_days),
         as_of, stale_days, accounts=_accounts(url, data_version).index,
     )
 
 
-def coverage_report(as_of: date, stale_days: int = 90):
+def coverage_report(as_of: date, stale_days: int = coverage.STALE_DAYS):
     """``kamdash.coverage.analyse`` of every account (roles, flags, gaps), per data version."""
     return _coverage_report(db.database_url(), version(), as_of, stale_days)
 
@@ -157,7 +155,8 @@ def coverage_report(as_of: date, stale_days: int = 90):
 
 HEALTH_TREND_MONTHS = 12  # months of health history on the Account page
 # History one health month needs: six months of revenue, three of touches, and contacts of the
-# coverage stale window (90 days) before the first of them; a month more for margin.
+# coverage stale window (coverage.STALE_DAYS, a quarter) before the first of them; a month
+# more for margin.
 _HEALTH_LOOKBACK_MONTHS = 9
 
 

@@ -19,8 +19,12 @@ def editable_stakeholders(people: pd.DataFrame) -> pd.DataFrame:
     """One account's stakeholders as the editor shows them: roles as a list of keys, stance
     as its word, the manager by name."""
     out = people.reindex(columns=EDIT_COLUMNS).reset_index(drop=True)
-    out["roles"] = [r.split(";") if r else [] for r in people["roles"].fillna("")]
-    out["stance"] = people["stance"].map(roles.STANCE_LABELS).to_numpy()
+    # Built as object columns so that an account with nobody yet still gets list and text
+    # columns (an empty frame would otherwise make them float64, which the editor rejects).
+    out["roles"] = pd.Series([r.split(";") if r else [] for r in people["roles"].fillna("")],
+                             index=out.index, dtype=object)
+    out["stance"] = pd.Series(people["stance"].map(roles.STANCE_LABELS).to_numpy(),
+                              index=out.index, dtype=object)
     out["stakeholder_id"] = out["stakeholder_id"].astype("Int64")
     for col in ("name", "title", "department", "reports_to", "email", "influence"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
