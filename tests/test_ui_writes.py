@@ -53,3 +53,27 @@ def test_saving_a_scenario_while_the_database_is_busy_explains_it(writable_demo_
         "The database is busy with another save right now; nothing was saved\\. Try again in "
         "a moment\\."]
     assert not at.success
+
+
+def test_saving_stakeholders_while_the_database_is_busy_explains_it(writable_demo_db,
+                                                                    monkeypatch):
+    def refuse(*args, **kwargs):
+        raise locked()
+
+    monkeypatch.setattr(store, "save_stakeholders", refuse)
+
+    def save():
+        import streamlit as st
+
+        from kamdash import store
+        from kamdash.ui import data, stakeholder_editor
+
+        account = int(data.accounts().index[0])
+        table = stakeholder_editor.editable_stakeholders(store.load_stakeholders(data.engine(),
+                                                                                 account))
+        st.write(stakeholder_editor.save_edits(account, table))
+
+    at = AppTest.from_function(save, default_timeout=60).run()
+    assert not at.exception
+    assert "busy with another save" in at.error[0].value
+    assert at.markdown[-1].value == "`False`"  # st.write of the returned flag: not saved

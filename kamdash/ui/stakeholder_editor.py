@@ -8,6 +8,7 @@ import streamlit as st
 from kamdash import roles, store
 from kamdash.ui import data
 from kamdash.ui.account_picker import plain
+from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 __all__ = ["editable_stakeholders", "render_editor", "save_edits", "show_saved_message"]
 
@@ -74,8 +75,8 @@ def save_edits(account_id: int, edited: pd.DataFrame) -> bool:
             icon=":material/error:",
         )
         return False
-    except store.ReadOnlyError as exc:
-        st.error(str(exc), icon=":material/lock:")
+    except WRITE_ERRORS as exc:
+        st.error(plain(write_failed(exc)), icon=":material/error:")
         return False
     st.session_state[_SAVED_KEY] = (
         f"Saved: {result}." if result.changed else "Nothing to save: the table is unchanged.")
