@@ -5,10 +5,11 @@
   without engagements counts zero, while revenue and satisfaction stay missing when nothing
   was recorded (a survey not taken is not a score of zero).
 - Cadence: the agreed touches per quarter (tier default or the account's own) against the
-  touches over a rolling window; accounts behind it are overdue.
+  touches over a rolling window; accounts behind it are overdue. A touch is real contact, an
+  engagement of one of ``CADENCE_KINDS`` (not an e-mail).
 - Declining accounts: health down two months in a row, or engagement down by a third on the
   quarter before.
-- KAM load: key accounts per KAM against the KAM's capacity.
+- KAM load: key accounts per KAM against the KAM's capacity, and a per-KAM comparison.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from kamdash import models
 from kamdash.models import EngagementKind, ManagerRole
 
 __all__ = [
+    "CADENCE_KINDS",
     "CADENCE_WINDOW_DAYS",
     "DECLINE_SHARE",
     "HEALTH_DECLINE_MIN_TOTAL",
@@ -29,13 +32,15 @@ __all__ = [
     "KEY_TOUCHES_PER_QUARTER",
     "KIND_LABELS",
     "KINDS",
-    "MIN_TOUCHES_FOR_DECLINE",
+    "MIN_ENGAGEMENTS_FOR_DECLINE",
     "OTHER_TOUCHES_PER_QUARTER",
     "cadence_compliance",
+    "cadence_kinds_text",
     "cadence_targets",
     "declining",
     "engagement_drop",
     "health_falling",
+    "kam_comparison",
     "kam_load",
     "month_range",
     "month_start",
@@ -53,12 +58,15 @@ __all__ = [
 # other week. Any other account should hear from us at least once a quarter.
 KEY_TOUCHES_PER_QUARTER = 6
 OTHER_TOUCHES_PER_QUARTER = 1
+# The kinds that count as a touch for cadence (visits, meetings, calls, QBRs, workshops; not
+# e-mails): defined beside the kinds in kamdash.models, where the store can count them in SQL.
+CADENCE_KINDS: tuple[str, ...] = models.CADENCE_KINDS
 # The rolling window cadence is counted over: one quarter, the unit targets are agreed in.
 CADENCE_WINDOW_DAYS = 91
 # Engagement "down by a third": this quarter at most (1 - DECLINE_SHARE) of the one before.
 DECLINE_SHARE = 1 / 3
-# ... and only when the quarter before had at least this many touches: 2 -> 1 is noise.
-MIN_TOUCHES_FOR_DECLINE = 3
+# ... and only when the quarter before had at least this many engagements: 2 -> 1 is noise.
+MIN_ENGAGEMENTS_FOR_DECLINE = 3
 # Health "down two months in a row": each month at least HEALTH_DROP_MIN_POINTS below the one
 # before, and HEALTH_DECLINE_MIN_TOTAL over both: 93 -> 92 -> 90 is wobble, not a decline.
 HEALTH_DROP_MIN_POINTS = 1.0
@@ -73,6 +81,14 @@ KIND_LABELS: dict[str, str] = {
     "workshop": "Workshop",
     "email": "E-mail",
 }
+
+
+
+def cadence_kinds_text() -> str:
+    """The kinds that count as a touch, in words: 'visit, meeting, call, QBR or workshop'."""
+    labels = [KIND_LABELS[k] if k == "qbr" else KIND_LABELS[k].lower() for k in CADENCE_KINDS]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
 
 _TREND_COLUMNS = [*KINDS, "engagements", "stakeholders_touched", "satisfaction", "revenue"]
 
@@ -212,12 +228,14 @@ def cadence_targets(
     other_target: float = OTHER_TOUCHES_PER_QUARTER,
 ) -> pd.Series:
     """Agreed touches per quarter per account (index as ``accounts``): the account's own
-    ``cadence_per_quarter`` when set, else the tier default by ``is_key``."""
-    tier = np.where(accounts["is_key"].fillna(False).astype(bool), key_target, other_target)
-    own = pd.to_numeric(accounts.get("cadence_per_quarter"), errors="coerce")
-    if own is None:
-        own = pd.Series(np.nan, index=accounts.index)
-    return own.fillna(pd.Series(tier, index=accounts.index)).astype(float).rename("target")
+    ``cadence_per_quarter`` when set, else the tier default by ``is_key`` (every account
+    when there is no such column)."""
+    key = accounts["is_key"].astype("boolean").fillna(False).astype(bool)
+    tier = pd.Series(np.where(key, key_target, other_target), index=accounts.index, dtype=float)
+    if "cadence_per_quarter" not in accounts.columns:
+        return tier.rename("target")
+    own = pd.to_numeric(accounts["cadence_per_quarter"], errors="coerce").astype(float)
+    return own.fillna(tier).rename("target")
 
 
 def cadence_compliance(
@@ -229,8 +247,8 @@ def cadence_compliance(
     """Per account (index as ``accounts``): target (touches per quarter), touches in the
     window, compliance (touches / target; NaN when no cadence is agreed, i.e. target 0),
     behind (fewer touches than agreed), touches_short, last_touch and days_since_touch (NaN:
-    never). ``touches`` is ``store.load_touches`` output (accounts without any are absent)
-    for the same ``as_of`` and window."""
+    never). ``touches`` is ``store.load_touches`` output for the same ``as_of`` and window (an
+    account without a row counts as never touched)."""
     target = cadence_targets(accounts)
     # A target is per quarter; a window of another length scales it.
     target = target * window_days / CADENCE_WINDOW_DAYS
@@ -262,16 +280,17 @@ def overdue(compliance: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
 
 
 def engagement_drop(touches: pd.DataFrame) -> pd.DataFrame:
-    """Per account (index account_id): touches this quarter and the one before, change (share,
-    e.g. -0.5 for half as many) and dropped: down by at least ``DECLINE_SHARE`` from at least
-    ``MIN_TOUCHES_FOR_DECLINE`` touches. ``touches`` is ``store.load_touches`` output."""
+    """Per account (index account_id): engagements (every kind, e-mails too: this is about
+    engagement, not cadence) this quarter and the one before, change (share, e.g. -0.5 for
+    half as many) and dropped: down by at least ``DECLINE_SHARE`` from at least
+    ``MIN_ENGAGEMENTS_FOR_DECLINE``. ``touches`` is ``store.load_touches`` output."""
     t = touches.set_index("account_id")
-    now = t["touches"].astype(float)
-    before = t["previous_touches"].astype(float)
+    now = t["engagements"].astype(float)
+    before = t["previous_engagements"].astype(float)
     change = (now / before - 1).where(before > 0)
     # (a hair of tolerance: 4 of 6 is down by exactly a third, whatever the float rounding)
-    dropped = (before >= MIN_TOUCHES_FOR_DECLINE) & (now <= before * (1 - DECLINE_SHARE) + 1e-9)
-    return pd.DataFrame({"touches": now.astype("int64"), "previous_touches":
+    dropped = (before >= MIN_ENGAGEMENTS_FOR_DECLINE) & (now <= before * (1 - DECLINE_SHARE) + 1e-9)
+    return pd.DataFrame({"engagements": now.astype("int64"), "previous_engagements":
                          before.astype("int64"), "change": change, "dropped": dropped})
 
 
@@ -285,6 +304,9 @@ def health_falling(history: pd.DataFrame, month: date | pd.Timestamp,
     wide = history.assign(month=_months(history["month"])).pivot_table(
         index="account_id", columns="month", values="score", aggfunc="first").reindex(
         columns=wanted)
+    # Decided on the whole points the pages show (floored, as ``health.points``), so that the
+    # path in words always agrees with the decision.
+    wide = np.floor(wide.astype(float))
     steps = wide.diff(axis=1).iloc[:, 1:]
     total = wide.iloc[:, -1] - wide.iloc[:, 0]
     falling = ((steps <= -HEALTH_DROP_MIN_POINTS).all(axis=1) & steps.notna().all(axis=1)
@@ -299,8 +321,10 @@ def health_falling(history: pd.DataFrame, month: date | pd.Timestamp,
 
 
 def _path(wide: pd.DataFrame) -> pd.Series:
-    """'71 → 63 → 61' per row of monthly scores ('?' for a month without a score)."""
-    parts = [wide[c].round(0).astype("Int64").astype("string").fillna("?") for c in wide]
+    """'71 → 63 → 61' per row of monthly scores in whole points ('?' for a month without a
+    score)."""
+    parts = [np.floor(wide[c].astype(float)).astype("Int64").astype("string").fillna("?")
+             for c in wide]
     if not parts:
         return pd.Series("", index=wide.index)
     path = parts[0]
@@ -316,25 +340,26 @@ def declining(
 ) -> pd.DataFrame:
     """Accounts whose health fell two months in a row or whose engagement fell by a third on
     the quarter before, with the reason in words: name, manager, is_key, score, path,
-    touches, previous_touches, change, health_falling, engagement_dropped, reason. Both
-    reasons first, then the lowest health."""
+    engagements, previous_engagements, change, health_falling, engagement_dropped, reason.
+    Both reasons first, then the lowest health."""
     f = falling.reindex(accounts.index)
     d = drop.reindex(accounts.index)
     by_health = f["falling"].astype("boolean").fillna(False).astype(bool)
     by_engagement = d["dropped"].astype("boolean").fillna(False).astype(bool)
     out = accounts[["name", "manager", "is_key"]].assign(
-        score=f["score"], path=f["path"], touches=d["touches"].fillna(0).astype("int64"),
-        previous_touches=d["previous_touches"].fillna(0).astype("int64"), change=d["change"],
+        score=f["score"], path=f["path"],
+        engagements=d["engagements"].fillna(0).astype("int64"),
+        previous_engagements=d["previous_engagements"].fillna(0).astype("int64"),
+        change=d["change"],
         health_falling=by_health, engagement_dropped=by_engagement,
     )[by_health | by_engagement]
     health_text = "Health falling: " + out["path"].fillna("")
     pct = (-out["change"] * 100).round(0).fillna(0).astype("int64").astype(str)
-    engagement_text = ("Touches down " + pct + "% on the quarter before: "
-                       + out["previous_touches"].astype(str) + " → " + out["touches"].astype(str))
+    counts = out["previous_engagements"].astype(str) + " → " + out["engagements"].astype(str)
+    engagement_text = "Engagements down " + pct + "% on the quarter before: " + counts
     both = out["health_falling"] & out["engagement_dropped"]
     out["reason"] = np.where(
-        both, health_text + "; touches down " + pct + "%: " + out["previous_touches"].astype(str)
-        + " → " + out["touches"].astype(str),
+        both, health_text + "; engagements down " + pct + "%: " + counts,
         np.where(out["health_falling"], health_text, engagement_text))
     out["reasons"] = out["health_falling"].astype(int) + out["engagement_dropped"].astype(int)
     out = out.sort_values(["reasons", "is_key", "score"], ascending=[False, False, True],
@@ -365,3 +390,36 @@ def kam_load(accounts: pd.DataFrame, managers: pd.DataFrame) -> pd.DataFrame:
         "over_capacity": key_count > capacity.fillna(np.inf),
     }, index=kams.index)
     return out.sort_values(["load", "name"], ascending=[False, True], na_position="last")
+
+
+def kam_comparison(accounts: pd.DataFrame, managers: pd.DataFrame, touches: pd.DataFrame,
+                   as_of: date, scores: pd.Series) -> pd.DataFrame:
+    """Key account managers side by side, for leadership (index manager_id, ``kam_load``
+    order): name, key_accounts, capacity, other_accounts, touches_per_key_account (touches in
+    the cadence window per key account), on_cadence (share of their key accounts with an
+    agreed cadence that keep it) and health (mean score of their key accounts that have one).
+    A figure without anything to measure is NaN, not zero.
+
+    ``touches``: ``store.load_touches`` output for ``as_of`` and ``CADENCE_WINDOW_DAYS`` (a key
+    account without a row was not touched); ``scores``: health score per account (e.g.
+    ``health_as_of``)."""
+    load = kam_load(accounts, managers)
+    owned = accounts.dropna(subset=["manager_id"])
+    key = owned[owned["is_key"].astype("boolean").fillna(False).astype(bool)]
+    ids = key["manager_id"].astype("int64")
+    c = cadence_compliance(key, touches, as_of)
+    agreed = c["target"] > 0
+    agreed_count = agreed.groupby(ids).sum().reindex(load.index, fill_value=0)
+    kept_count = (agreed & ~c["behind"]).groupby(ids).sum().reindex(load.index, fill_value=0)
+    touched = c["touches"].astype(float).groupby(ids).sum().reindex(load.index, fill_value=0.0)
+    health = scores.reindex(key.index).astype(float).groupby(ids).mean()
+    key_count = load["key_accounts"]
+    return pd.DataFrame({
+        "name": load["name"],
+        "key_accounts": key_count,
+        "capacity": load["capacity"],
+        "other_accounts": load["other_accounts"],
+        "touches_per_key_account": (touched / key_count).where(key_count > 0),
+        "on_cadence": (kept_count / agreed_count).where(agreed_count > 0),
+        "health": health.reindex(load.index),
+    }, index=load.index)

@@ -5,14 +5,17 @@ accounts:
 
 - coverage: stakeholder coverage of the five buying roles (``kamdash.coverage`` when it is
   there; otherwise the share of roles held by any active stakeholder);
-- cadence: touches in the three months up to the month against the agreed cadence;
+- cadence: touches (real contact: ``engagement.CADENCE_KINDS``, not e-mails) in the three
+  months up to the month against the agreed cadence;
 - relationship: the influence-weighted stance of the active stakeholders;
 - satisfaction: surveyed satisfaction (0-10) over the last three months;
 - revenue_trend: revenue of the last three months against the three before.
 
 The score is the ``WEIGHTS``-weighted mean of the measures an account has; a missing measure
 (no survey, no revenue history, nobody known, no cadence agreed) is left out and reported as
-missing, never counted as zero. Bands: red below 50, yellow 50 to under 75, green from 75.
+missing, never counted as zero. Bands: red below 50, yellow 50 to under 75, green from 75,
+decided on the exact score; pages show whole points floored (``points``: 49.7 shows as 49), so
+a shown number and its band never disagree.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ __all__ = [
     "MEASURES",
     "MEASURE_WINDOW_MONTHS",
     "MISSING_REASONS",
+    "NOW_COUNTED",
+    "NO_LONGER_COUNTED",
     "RED_BELOW",
     "SATISFACTION_FULL",
     "SATISFACTION_ZERO",
@@ -60,6 +65,7 @@ __all__ = [
     "health_history",
     "last_complete_month",
     "measures_as_of",
+    "points",
     "relationship_measure",
     "revenue_trend_measure",
     "satisfaction_measure",
@@ -112,7 +118,13 @@ MISSING_REASONS: dict[str, str] = {
     "satisfaction": "no survey answer in the last three months",
     "revenue_trend": "less than six months of revenue recorded",
 }
+# Changes of a measure's words when it appears or drops out between two months.
+NOW_COUNTED: dict[str, str] = {"satisfaction": "now surveyed"}
+NO_LONGER_COUNTED: dict[str, str] = {"satisfaction": "no longer surveyed"}
 _ROLES = tuple(r.value for r in Role)
+# Decimals kept of measures and scores: a mean that is 75 on paper can come out of floating
+# point as 74.99999999, which would floor to 74 and band yellow; this drops only that noise.
+_NOISE_DECIMALS = 6
 _DETAILS = ["touches", "target", "survey", "revenue_change", "stance", "people"]
 
 
@@ -125,7 +137,9 @@ class HealthData:
     contacts: account_id, stakeholder_id, date: days we met named people (raw engagements,
       or ``store.load_contact_months`` with last_contact as date: the latest day per person
       and month is all coverage needs).
-    touches: account_id, month, engagements (per month; several rows per month add up).
+    touches: account_id, month, engagements (per month; several rows per month add up). With
+      a kind column only the ``engagement.CADENCE_KINDS`` rows count; without one every row
+      is taken as a touch (``store.monthly_touches_by_account`` counts only those kinds).
     account_months: account_id, month, revenue, satisfaction.
     """
 
@@ -181,7 +195,11 @@ def cadence_measure(
 ) -> tuple[pd.Series, pd.Series]:
     """Touches in the ``MEASURE_WINDOW_MONTHS`` months up to ``month`` against the agreed
     touches per quarter (``targets``, per account): 100 at or above target, pro rata below,
-    missing when no cadence is agreed (target 0). Returns (measure, touches)."""
+    missing when no cadence is agreed (target 0). Only real contact counts: rows of another
+    kind than ``engagement.CADENCE_KINDS`` (e-mails) are left out when ``touches`` has a kind
+    column. Returns (measure, touches)."""
+    if "kind" in touches.columns:
+        touches = touches[touches["kind"].isin(engagement.CADENCE_KINDS)]
     recent = _window(touches, month, MEASURE_WINDOW_MONTHS)
     actual = recent.groupby("account_id")["engagements"].sum().reindex(
         targets.index, fill_value=0).astype(float)
@@ -197,8 +215,11 @@ def relationship_measure(
     earn full marks, neutral 50); missing with nobody active. Returns (measure, weighted
     stance, active people)."""
     people = stakeholders[stakeholders["active"].fillna(True).astype(bool)]
-    weight = people["influence"].map(INFLUENCE_WEIGHTS).fillna(INFLUENCE_WEIGHTS["medium"])
-    stance = pd.to_numeric(people["stance"], errors="coerce").fillna(0)
+    # As float explicitly: mapping an empty text column keeps it text (an account without
+    # stakeholders), and text cannot be divided.
+    weight = people["influence"].map(INFLUENCE_WEIGHTS).astype(float).fillna(
+        INFLUENCE_WEIGHTS["medium"])
+    stance = pd.to_numeric(people["stance"], errors="coerce").astype(float).fillna(0)
     by = people["account_id"]
     weighted = (stance * weight).groupby(by).sum() / weight.groupby(by).sum()
     weighted = weighted.reindex(accounts).astype(float)
@@ -247,24 +268,27 @@ def measures_as_of(data: HealthData, month: date | pd.Timestamp) -> pd.DataFrame
     relationship, stance, people = relationship_measure(data.stakeholders, ids)
     satisfaction, survey = satisfaction_measure(data.account_months, m, ids)
     revenue, change = revenue_trend_measure(data.account_months, m, ids)
-    out = pd.DataFrame({
+    measures = pd.DataFrame({
         "coverage": coverage_measure(data.stakeholders, data.contacts, _month_end(m), ids),
         "cadence": cadence,
         "relationship": relationship,
         "satisfaction": satisfaction,
         "revenue_trend": revenue,
-        "touches": touches.astype("int64"),
-        "target": targets,
-        "survey": survey,
-        "revenue_change": change,
-        "stance": stance,
-        "people": people,
-    }, index=ids)
+    }, index=ids).round(_NOISE_DECIMALS)
+    out = measures.assign(touches=touches.astype("int64"), target=targets, survey=survey,
+                          revenue_change=change, stance=stance, people=people)
     out.index.name = "account_id"
     return out
 
 
 # --- score and bands -------------------------------------------------------------------------
+
+
+def points(values):
+    """Whole points as shown on the pages: a score or measure (scalar or Series) floored, so
+    49.7 shows as 49. The bands start at whole numbers, so the shown number and the band
+    always agree (rounding would show a red 49.7 as '50'). Missing stays missing."""
+    return np.floor(values)
 
 
 def band(value: float | None) -> str | None:
@@ -292,21 +316,20 @@ def band_counts(values: pd.Series) -> pd.Series:
 
 
 def score(measures: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Per account: score (the weighted mean of the available measures, a whole number
-    0-100; missing when none is available), band and missing (the absent measures' keys,
-    comma-separated, '' when complete)."""
+    """Per account: score (the weighted mean of the available measures, 0-100, not rounded;
+    missing when none is available), band (of that exact score: 49.7 is red) and missing (the
+    absent measures' keys, comma-separated, '' when complete). Show it with ``points``."""
     w = pd.Series(dict(weights or WEIGHTS), dtype=float)
     values = measures[list(w.index)].astype(float)
     have = values.notna()
     total = (values.fillna(0) * w).sum(axis=1)
     weight = have.mul(w).sum(axis=1)
-    raw = (total / weight).where(weight > 0)
-    whole = np.floor(raw + 0.5)  # whole points, halves up: the shown number decides the band
+    exact = (total / weight).where(weight > 0).round(_NOISE_DECIMALS)
     missing = pd.Series("", index=values.index, dtype=object)
     for key in w.index:  # five measures, not a loop over accounts
         missing = missing + np.where(have[key], "", key + ",")
     missing = missing.str.rstrip(",")
-    return pd.DataFrame({"score": whole, "band": bands(whole), "missing": missing},
+    return pd.DataFrame({"score": exact, "band": bands(exact), "missing": missing},
                         index=measures.index)
 
 
@@ -337,32 +360,78 @@ def _signed(values: pd.Series) -> pd.Series:
     return np.where(whole > 0, "+", np.where(whole < 0, "−", "±")) + whole.abs().astype(str)
 
 
+def _shown(values: pd.Series) -> pd.Series:
+    """Whole points as text ('' where missing)."""
+    return points(values).astype("Int64").astype("string").fillna("").astype(object)
+
+
+def _shares(values: pd.DataFrame, w: pd.Series) -> pd.DataFrame:
+    """Each available measure's share of the weights in play (0 where missing)."""
+    weight = values.notna().mul(w)
+    return weight.div(weight.sum(axis=1), axis=0)
+
+
+def _entry_pull(values: pd.DataFrame, share: pd.DataFrame, scores: pd.Series) -> pd.DataFrame:
+    """How far a measure moved the score by being counted at all: a measure of value v and
+    share s moves a weighted mean by s * (v - mean of the others) = s * (v - score) / (1 - s).
+    When it is the only measure, the score is just v."""
+    others = 1 - share
+    return (share * values.sub(scores, axis=0) / others).where(others > 0, values)
+
+
 def score_change(history: pd.DataFrame, month: date | pd.Timestamp,
                  weights: Mapping[str, float] | None = None, top: int = 2) -> pd.DataFrame:
-    """Per account: score at ``month``, previous_score (the month before), change, band,
-    previous_band and moved_by: the ``top`` measures that moved the score most, in words
-    (e.g. 'Satisfaction −12, Engagement vs cadence −33'; '' when nothing moved)."""
+    """Per account: score at ``month``, previous_score (the month before), change (in the
+    whole points shown, ``points``), band, previous_band and moved_by: the ``top`` measures
+    that moved the score most, in words (e.g. 'Satisfaction −12, Engagement vs cadence −33';
+    a measure counted only in one of the months: 'Satisfaction now surveyed (72)',
+    'Satisfaction no longer surveyed (was 40)'; '' when nothing moved)."""
     m = engagement.month_start(month)
     w = pd.Series(dict(weights or WEIGHTS), dtype=float)
+    keys = list(w.index)
     now = history[history["month"] == m].set_index("account_id")
     before = history[history["month"] == m - pd.DateOffset(months=1)].set_index(
         "account_id").reindex(now.index)
-    delta = now[list(w.index)] - before[list(w.index)]
-    # Each measure's pull on the score: its change times its share of the weights in play.
-    share = now[list(w.index)].notna().mul(w).pipe(lambda t: t.div(t.sum(axis=1), axis=0))
-    pull = (delta * share).stack().rename("pull").reset_index()
-    pull.columns = ["account_id", "measure", "pull"]
-    pull["delta"] = delta.stack().to_numpy()
-    pull = pull[pull["pull"].abs() >= 0.5]
-    pull = pull.assign(size=pull["pull"].abs()).sort_values(["account_id", "size"],
+    v_now, v_before = now[keys].astype(float), before[keys].astype(float)
+    both = v_now.notna() & v_before.notna()
+    came = v_now.notna() & v_before.isna()
+    went = v_now.isna() & v_before.notna()
+    delta = points(v_now) - points(v_before)
+    # Each measure's pull on the score: counted in both months, its change times its share of
+    # the weights in play; counted in one month only, what counting it did to the score.
+    pull = pd.DataFrame(np.select(
+        [both, came, went],
+        [delta * _shares(v_now, w),
+         _entry_pull(v_now, _shares(v_now, w), now["score"].astype(float)),
+         -_entry_pull(v_before, _shares(v_before, w), before["score"].astype(float))],
+        default=np.nan), index=now.index, columns=keys)
+    long = pd.DataFrame({
+        "account_id": np.repeat(now.index.to_numpy(), len(keys)),
+        "measure": np.tile(keys, len(now)),
+        "pull": pull.to_numpy().ravel(),
+        "delta": delta.to_numpy().ravel(),
+        "came": came.to_numpy().ravel(),
+        "went": went.to_numpy().ravel(),
+        "now": v_now.to_numpy().ravel(),
+        "before": v_before.to_numpy().ravel(),
+    })
+    long = long[long["pull"].abs() >= 0.5]
+    long = long.assign(size=long["pull"].abs()).sort_values(["account_id", "size"],
                                                             ascending=[True, False])
-    pull = pull.groupby("account_id").head(top)
-    words = pull["measure"].map(MEASURES) + " " + _signed(pull["delta"])
-    moved = words.groupby(pull["account_id"]).agg(", ".join).reindex(now.index).fillna("")
+    long = long.groupby("account_id").head(top)
+    label = long["measure"].map(MEASURES)
+    arrived = long["measure"].map(NOW_COUNTED).fillna("now counted")
+    left = long["measure"].map(NO_LONGER_COUNTED).fillna("no longer counted")
+    words = pd.Series(np.select(
+        [long["came"].to_numpy(), long["went"].to_numpy()],
+        [label + " " + arrived + " (" + _shown(long["now"]) + ")",
+         label + " " + left + " (was " + _shown(long["before"]) + ")"],
+        default=label + " " + _signed(long["delta"].fillna(0))), index=long.index)
+    moved = words.groupby(long["account_id"]).agg(", ".join).reindex(now.index).fillna("")
     return pd.DataFrame({
         "score": now["score"],
         "previous_score": before["score"],
-        "change": now["score"] - before["score"],
+        "change": points(now["score"].astype(float)) - points(before["score"].astype(float)),
         "band": now["band"],
         "previous_band": before["band"],
         "moved_by": moved,
@@ -370,25 +439,25 @@ def score_change(history: pd.DataFrame, month: date | pd.Timestamp,
 
 
 def at_risk(change: pd.DataFrame, accounts: pd.DataFrame,
-            falling: pd.Series | None = None) -> pd.DataFrame:
+            declining: pd.Series | None = None) -> pd.DataFrame:
     """The accounts that need attention, lowest score first: red; or slipped a band since
-    the month before (green to yellow, yellow to red); or yellow with health falling
-    (``falling``: True per account, e.g. ``engagement.health_falling``). ``change`` is
+    the month before (green to yellow, yellow to red); or yellow and declining (``declining``:
+    the reason in words per declining account, e.g. ``engagement.declining(...)["reason"]``:
+    health falling two months running or engagement down by a third). ``change`` is
     ``score_change`` output; adds name, manager, is_key and why (in words)."""
     order = {"red": 0, "yellow": 1, "green": 2}
     now = change["band"].map(order)
     was = change["previous_band"].map(order)
     red = change["band"] == "red"
     worse = now.notna() & was.notna() & (now < was)
-    sinking = pd.Series(False, index=change.index)
-    if falling is not None:
-        sinking = falling.reindex(change.index).astype("boolean").fillna(False).astype(bool)
-    sinking = sinking & (change["band"] == "yellow")
+    reason = (pd.Series(dtype=object) if declining is None else declining).reindex(change.index)
+    sinking = reason.notna() & (change["band"] == "yellow")
     slipped = ("Slipped from " + change["previous_band"].map(BAND_LABELS).fillna("")
                + " to " + change["band"].map(BAND_LABELS).fillna(""))
-    why = pd.Series(np.select([worse, red, sinking], [slipped, "In the red band",
-                                                      "Yellow, and falling two months running"],
-                              default=""), index=change.index)
+    why = pd.Series(np.select([worse, red, sinking],
+                              [slipped, "In the red band", "Watch, and declining: "
+                               + reason.fillna("").astype(str)], default=""),
+                    index=change.index)
     shown = change.assign(why=why)[red | worse | sinking]
     out = accounts[["name", "manager", "is_key"]].join(shown, how="inner")
     return out.sort_values(["score", "change"], na_position="last")
@@ -415,7 +484,7 @@ def explain(row: pd.Series) -> str:
 
 
 def _fact(key: str, row: pd.Series) -> str:
-    value = f"{row[key]:.0f}"
+    value = f"{points(row[key]):.0f}"
     if key == "cadence":
         touches, target = int(row["touches"]), row["target"]
         return (f"engagement vs cadence {value} ({touches} touch{'es' if touches != 1 else ''} "

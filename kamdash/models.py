@@ -37,6 +37,13 @@ class EngagementKind(StrEnum):
     email = "email"
 
 
+# The kinds that count as a touch for cadence: contact where the customer talks with us. Calls
+# count (a scheduled call is a real conversation, and how remote accounts are met); e-mails do
+# not: one can be sent without anyone answering, so they would flatter the cadence. Here,
+# beside the kinds, because the store counts touches in SQL and the domain explains them.
+CADENCE_KINDS: tuple[str, ...] = ("visit", "meeting", "call", "qbr", "workshop")
+
+
 class ManagerRole(StrEnum):
     kam = "kam"  # key account manager: a handful of key accounts
     account_manager = "account_manager"  # 10-20 ordinary accounts

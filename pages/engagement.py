@@ -21,7 +21,7 @@ st.title("Engagement")
 st.caption(
     "How often we are in touch with customers and whether it is trending up or down, who is "
     "behind the agreed cadence, which accounts are declining, and how loaded each key "
-    "account manager is."
+    "account manager is, side by side."
 )
 
 accounts = data.accounts()
@@ -87,9 +87,10 @@ def cadence_section(shown: pd.DataFrame) -> None:
     """Who is behind the agreed cadence, key accounts first."""
     st.header("Cadence")
     st.caption(
-        f"Touches (any kind) in the last {window} days against the agreed cadence per quarter: "
+        f"Touches in the last {window} days against the agreed cadence per quarter: "
         f"{engagement.KEY_TOUCHES_PER_QUARTER} for key accounts, "
-        f"{engagement.OTHER_TOUCHES_PER_QUARTER} for others, unless an account has its own."
+        f"{engagement.OTHER_TOUCHES_PER_QUARTER} for others, unless an account has its own. A "
+        f"touch is a {engagement.cadence_kinds_text()}; e-mails do not count."
     )
     compliance = engagement.cadence_compliance(shown, data.touches(today, window), today)
     agreed = compliance[compliance["target"] > 0]
@@ -138,15 +139,17 @@ def declining_section(shown: pd.DataFrame) -> None:
     down = engagement.declining(shown, falling, drop)
     st.caption(
         f"Health down two months running to {pd.Timestamp(month):%B %Y} (every month lower, "
-        f"{engagement.HEALTH_DECLINE_MIN_TOTAL:.0f} points or more in all), or touches in the "
-        f"last {window} days down by a third or more on the {window} days before."
+        f"{engagement.HEALTH_DECLINE_MIN_TOTAL:.0f} points or more in all), or engagements "
+        f"of any kind in the last {window} days down by a third or more on the {window} days "
+        "before."
     )
     if down.empty:
         st.success("No declining accounts here.", icon=":material/trending_up:")
         return
     st.dataframe(
         down.assign(link=account_links(down.index.to_series(), down["name"]),
-                    band=health.bands(down["score"]).map(health.BAND_LABELS)),
+                    band=health.bands(down["score"]).map(health.BAND_LABELS),
+                    score=health.points(down["score"])),
         hide_index=True, width="stretch", key="engagement_declining",
         column_order=["link", "score", "band", "reason", "manager",
                       *(["is_key"] if scope == "all" else [])],
@@ -173,14 +176,50 @@ def kam_load_section() -> None:
         st.info("No key account manager to show: the chosen manager is not a KAM."
                 if kam != ALL else "No key account managers recorded yet.")
         return
-    st.caption("A KAM can serve only a handful of key accounts well; the black marker is each "
-               "one's capacity.")
+    st.caption("A KAM can serve only a handful of key accounts well. The bars count key "
+               "accounts, the black marker is each KAM's capacity for them; other accounts do "
+               "not count against it and are named under the KAM.")
     over = load[load["over_capacity"]]
     if not over.empty:
         verb = "carries" if len(over) == 1 else "carry"
         st.warning(plain(", ".join(over["name"].astype(str))) + f" {verb} more key accounts "
                    "than their capacity.", icon=":material/warning:")
     st.plotly_chart(charts.kam_load_chart(load), width="stretch", key="engagement_kam_load")
+
+
+def kam_comparison_section() -> None:
+    """Every KAM side by side: load, touches, cadence and health of their key accounts."""
+    month = data.health_month()
+    history = data.portfolio_health(month, 3)  # the cached read the declining list uses
+    scores = history[history["month"] == pd.Timestamp(month)].set_index("account_id")["score"]
+    table = engagement.kam_comparison(accounts, managers, data.touches(today, window), today,
+                                      scores)
+    if table.empty:
+        return
+    st.subheader("Key account managers compared")
+    st.caption(f"Every KAM's key accounts, whichever manager is chosen above: touches in the "
+               f"last {window} days, the share keeping the agreed cadence, and mean health as "
+               f"of {pd.Timestamp(month):%B %Y}.")
+    st.dataframe(
+        table.assign(on_cadence=(table["on_cadence"] * 100).round(),
+                     health=health.points(table["health"])),
+        hide_index=True, width="stretch", key="engagement_kam_comparison",
+        column_order=["name", "key_accounts", "capacity", "other_accounts",
+                      "touches_per_key_account", "on_cadence", "health"],
+        column_config={
+            "name": "Key account manager",
+            "key_accounts": st.column_config.NumberColumn("Key accounts"),
+            "capacity": st.column_config.NumberColumn("Capacity", format="%g",
+                                                      help="Key accounts they can serve well"),
+            "other_accounts": st.column_config.NumberColumn("Other accounts"),
+            "touches_per_key_account": st.column_config.NumberColumn(
+                f"Touches per key account, last {window} days", format="%.1f"),
+            "on_cadence": st.column_config.ProgressColumn(
+                "Key accounts on cadence", min_value=0, max_value=100, format="%d%%"),
+            "health": st.column_config.ProgressColumn(
+                "Mean health of key accounts", min_value=0, max_value=100, format="%d"),
+        },
+    )
 
 
 if shown.empty:
@@ -191,3 +230,4 @@ else:
     cadence_section(shown)
     declining_section(shown)
 kam_load_section()
+kam_comparison_section()

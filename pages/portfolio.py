@@ -71,17 +71,23 @@ for column, band in zip((b1, b2, b3), ("green", "yellow", "red"), strict=True):
                   help={"green": "Key accounts in the green band",
                         "yellow": "Key accounts in the yellow band: worth a look",
                         "red": "Key accounts in the red band: act now"}[band])
-risk = health.at_risk(key_health, accounts,
-                      engagement.health_falling(health_history, health_month)["falling"])
+# Declining as on the Engagement page: health falling two months running, or engagement
+# down by a third on the quarter before.
+declining = engagement.declining(
+    accounts[accounts["is_key"]], engagement.health_falling(health_history, health_month),
+    engagement.engagement_drop(data.touches(data.today(), engagement.CADENCE_WINDOW_DAYS)))
+risk = health.at_risk(key_health, accounts, declining["reason"])
 if risk.empty:
     st.success("No key account needs attention: none is red, none slipped a band since last "
-               "month and none is yellow and falling.", icon=":material/verified:")
+               "month and none is yellow and declining.", icon=":material/verified:")
 else:
     st.markdown("**Needs attention:** red, slipped a band since last month, or yellow and "
-                "falling two months running")
+                "declining (health falling two months running, or engagement down by a third "
+                "on the quarter before)")
     st.dataframe(
         risk.assign(account=lambda t: account_links(t.index.to_series(), t["name"]),
-                    band=lambda t: t["band"].map(health.BAND_LABELS)),
+                    band=lambda t: t["band"].map(health.BAND_LABELS),
+                    score=lambda t: health.points(t["score"])),
         hide_index=True, width="stretch", key="portfolio_at_risk",
         column_order=["account", "why", "score", "band", "change", "moved_by", "manager"],
         column_config={

@@ -115,6 +115,17 @@ def test_cadence_targets_take_the_tier_default_unless_the_account_has_its_own():
     assert eg.cadence_targets(ACCOUNTS, key_target=4, other_target=2).tolist() == [4, 2, 12, 0]
 
 
+def test_cadence_targets_without_a_cadence_column_take_the_tier_default_of_every_account():
+    tiers = ACCOUNTS.drop(columns="cadence_per_quarter")
+    assert_series_equal(eg.cadence_targets(tiers), pd.Series(
+        [6.0, 1.0, 6.0, 1.0], index=ACCOUNTS.index, name="target"))
+
+
+def test_cadence_kinds_are_real_contact_not_e_mail():
+    assert set(eg.CADENCE_KINDS) == set(eg.KINDS) - {"email"}
+    assert eg.cadence_kinds_text() == "visit, meeting, call, QBR or workshop"
+
+
 def test_cadence_compliance_compares_touches_in_the_window_with_the_target():
     touches = pd.DataFrame({"account_id": [1, 3, 4], "touches": [6, 5, 0],
                             "previous_touches": [0, 0, 0],
@@ -143,10 +154,11 @@ def test_overdue_lists_key_accounts_first_then_the_furthest_behind():
 # --- declining -------------------------------------------------------------------------------
 
 
-def test_engagement_drop_flags_a_fall_by_a_third_or_more_from_enough_touches():
-    touches = pd.DataFrame({"account_id": [1, 2, 3, 4, 5], "touches": [3, 4, 5, 0, 9],
-                            "previous_touches": [6, 6, 6, 2, 0],
-                            "last_touch": pd.NaT})
+def test_engagement_drop_flags_a_fall_by_a_third_or_more_from_enough_engagements():
+    # Engagements of every kind decide it; the touches (contact only) play no part here.
+    touches = pd.DataFrame({"account_id": [1, 2, 3, 4, 5], "engagements": [3, 4, 5, 0, 9],
+                            "previous_engagements": [6, 6, 6, 2, 0], "touches": 0,
+                            "previous_touches": 9, "last_touch": pd.NaT})
     d = eg.engagement_drop(touches)
     assert d["dropped"].tolist() == [True, True, False, False, False]
     assert d["change"].tolist()[:4] == pytest.approx([-0.5, -1 / 3, -1 / 6, -1.0])
@@ -158,6 +170,15 @@ def history(scores: dict[int, list[float]], last: str = "2026-10-01") -> pd.Data
     return pd.DataFrame([(a, m, s) for a, values in scores.items()
                          for m, s in zip(months, values, strict=True)],
                         columns=["account_id", "month", "score"])
+
+
+def test_health_falling_is_decided_on_the_whole_points_shown():
+    # 71.9 -> 71.1 -> 65.5 falls less than a point in the first month, but the path reads
+    # 71 -> 71 -> 65 either way: shown and decided agree (not falling, no "71 → 70" drop).
+    f = eg.health_falling(history({1: [71.9, 71.1, 65.5], 2: [72.0, 70.9, 66.2]}),
+                          date(2026, 10, 1))
+    assert f["path"].to_dict() == {1: "71 → 71 → 65", 2: "72 → 70 → 66"}
+    assert f["falling"].to_dict() == {1: False, 2: True}
 
 
 def test_health_falling_needs_two_monthly_drops_and_five_points_in_all():
@@ -175,14 +196,14 @@ def test_declining_lists_either_reason_in_words_both_first():
                       (3, "Touches", False, None, 1, "Ann"), (4, "Fine", True, None, 1, "Ann")])
     f = eg.health_falling(history({1: [71, 63, 61], 2: [80, 70, 60], 3: [80, 80, 80],
                                    4: [90, 90, 91]}), date(2026, 10, 1))
-    d = eg.engagement_drop(pd.DataFrame({"account_id": [1, 3, 4], "touches": [3, 1, 9],
-                                         "previous_touches": [7, 4, 9], "last_touch": pd.NaT}))
+    d = eg.engagement_drop(pd.DataFrame({"account_id": [1, 3, 4], "engagements": [3, 1, 9],
+                                         "previous_engagements": [7, 4, 9]}))
     out = eg.declining(accts, f, d)
     assert out.index.tolist() == [1, 2, 3]
     assert out["reason"].tolist() == [
-        "Health falling: 71 → 63 → 61; touches down 57%: 7 → 3",
+        "Health falling: 71 → 63 → 61; engagements down 57%: 7 → 3",
         "Health falling: 80 → 70 → 60",
-        "Touches down 75% on the quarter before: 4 → 1",
+        "Engagements down 75% on the quarter before: 4 → 1",
     ]
     assert out["health_falling"].tolist() == [True, True, False]
     assert out["engagement_dropped"].tolist() == [True, False, True]
@@ -213,3 +234,41 @@ def test_kam_load_at_capacity_is_not_over_it(capacity, over):
                             index=pd.Index([1], name="manager_id"))
     accts = pd.DataFrame({"manager_id": [1, 1, 1], "is_key": [True, True, True]})
     assert bool(eg.kam_load(accts, managers)["over_capacity"].iloc[0]) is over
+
+
+def test_kam_comparison_sets_the_kams_side_by_side_from_the_frames_the_page_has():
+    managers = pd.DataFrame({"name": ["Ann", "Bob", "Cleo", "Dora"],
+                             "role": ["kam", "kam", "account_manager", "kam"],
+                             "capacity": [3, 4, 15, 5]},
+                            index=pd.Index([10, 11, 12, 13], name="manager_id"))
+    accts = accounts([
+        (1, "A1", True, None, 10, "Ann"), (2, "A2", True, None, 10, "Ann"),
+        (3, "A3", True, 0, 10, "Ann"), (4, "A4", False, None, 10, "Ann"),
+        (5, "B1", True, None, 11, "Bob"), (6, "C1", True, None, 12, "Cleo"),
+    ])
+    touches = pd.DataFrame({"account_id": [1, 2, 3, 4, 5], "touches": [6, 2, 1, 9, 8],
+                            "previous_touches": 0, "last_touch": pd.Timestamp("2026-11-01")})
+    scores = pd.Series({1: 80.0, 2: 40.0, 3: np.nan, 4: 10.0, 5: 66.5})
+    out = eg.kam_comparison(accts, managers, touches, date(2026, 11, 15), scores)
+    assert out.index.tolist() == [10, 11, 13]  # KAMs only, most loaded first
+    assert out["key_accounts"].tolist() == [3, 1, 0]
+    assert out["other_accounts"].tolist() == [1, 0, 0]
+    # Ann: (6 + 2 + 1) touches over 3 key accounts; A3 has no cadence agreed, A1 keeps its 6,
+    # A2 is behind: 1 of 2 on cadence; health of A1 and A2 (A3 has none, A4 is not key).
+    assert out.loc[10, ["touches_per_key_account", "on_cadence", "health"]].tolist() == [
+        3.0, 0.5, 60.0]
+    assert out.loc[11, ["touches_per_key_account", "on_cadence", "health"]].tolist() == [
+        8.0, 1.0, 66.5]
+    assert out.loc[13, ["touches_per_key_account", "on_cadence", "health"]].isna().all()
+
+
+def test_kam_comparison_counts_a_key_account_without_touches_as_untouched_and_behind():
+    managers = pd.DataFrame({"name": ["Ann"], "role": ["kam"], "capacity": [3]},
+                            index=pd.Index([10], name="manager_id"))
+    accts = accounts([(1, "A1", True, None, 10, "Ann"), (2, "A2", True, None, 10, "Ann")])
+    touches = pd.DataFrame({"account_id": [1], "touches": [6], "previous_touches": [0],
+                            "last_touch": [pd.Timestamp("2026-11-01")]})  # none for A2
+    out = eg.kam_comparison(accts, managers, touches, date(2026, 11, 15),
+                            pd.Series(dtype=float))
+    assert out.loc[10, ["touches_per_key_account", "on_cadence"]].tolist() == [3.0, 0.5]
+    assert np.isnan(out.loc[10, "health"])

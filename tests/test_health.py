@@ -101,6 +101,15 @@ def test_cadence_measure_counts_three_months_against_the_target_capped_at_100():
     assert np.isnan(measure[3])  # no cadence agreed: missing, not zero
 
 
+def test_cadence_measure_counts_only_real_contact_when_the_touches_have_a_kind():
+    by_kind = pd.DataFrame({"account_id": [1, 1, 1, 1], "month": [OCT] * 4,
+                            "kind": ["visit", "email", "call", "qbr"],
+                            "engagements": [1, 9, 2, 1]})
+    measure, touches = health.cadence_measure(by_kind, pd.Series([6.0], index=[1]), OCT)
+    assert touches.tolist() == [4.0]  # the nine e-mails are not contact
+    assert measure.tolist() == [pytest.approx(400 / 6)]
+
+
 def test_relationship_measure_weighs_stance_by_influence_of_active_people():
     measure, stance, people = health.relationship_measure(DATA.stakeholders, IDS)
     # Ann high (3) supporter +1, Ben low (1) non-supporter -1: (3 - 1) / 4 = +0.5 -> 75.
@@ -108,6 +117,20 @@ def test_relationship_measure_weighs_stance_by_influence_of_active_people():
     assert np.isnan(measure[3])
     assert stance.tolist()[:2] == [0.5, 0.0]
     assert people.tolist() == [2, 1, 0]
+
+
+def test_an_account_without_stakeholders_gets_health_with_coverage_0_not_an_error():
+    # As the Account page passes them: every stakeholder of one account, here of none (an
+    # empty text column stays text in pandas; its influence cannot be divided unless cast).
+    nobody = DATA.stakeholders[DATA.stakeholders["account_id"] == 3]
+    measure, stance, people = health.relationship_measure(nobody, IDS)
+    assert measure.isna().all() and stance.isna().all() and people.tolist() == [0, 0, 0]
+    data = health.HealthData(DATA.accounts.loc[[3]], nobody, DATA.contacts.iloc[:0],
+                             DATA.touches, DATA.account_months)
+    h = health.health_as_of(data, OCT).loc[3]
+    assert h["coverage"] == 0.0 and np.isnan(h["relationship"])
+    assert h["score"] == 0.0 and h["band"] == "red"
+    assert "relationship (no active stakeholders recorded)" in health.explain(h)
 
 
 def test_relationship_measure_full_marks_for_supporters_and_zero_for_non_supporters():
@@ -159,9 +182,9 @@ def test_score_is_the_weighted_mean_of_available_measures_missing_left_out_not_z
         "revenue_trend": [100.0, 0.0, np.nan],
     }, index=[1, 2, 3])
     out = health.score(measures)
-    # 1: (25*100 + 25*50 + 15*100 + 20*100 + 15*100) / 100 = 87.5 -> 88 (halves up)
-    # 2: (25*100 + 15*0) / 40 = 62.5 -> 63
-    assert out["score"].tolist()[:2] == [88.0, 63.0]
+    # 1: (25*100 + 25*50 + 15*100 + 20*100 + 15*100) / 100 = 87.5 (not rounded)
+    # 2: (25*100 + 15*0) / 40 = 62.5
+    assert out["score"].tolist()[:2] == [87.5, 62.5]
     assert np.isnan(out.loc[3, "score"])
     assert out["band"].tolist() == ["green", "yellow", None]
     assert out["missing"].tolist() == [
@@ -169,11 +192,28 @@ def test_score_is_the_weighted_mean_of_available_measures_missing_left_out_not_z
         "revenue_trend"]
 
 
-def test_score_rounds_to_whole_points_so_the_shown_number_decides_the_band():
-    measures = pd.DataFrame({k: [49.4, 49.5, 74.5] for k in health.MEASURES})
-    out = health.score(measures)
-    assert out["score"].tolist() == [49.0, 50.0, 75.0]
-    assert out["band"].tolist() == ["red", "yellow", "green"]
+def test_score_is_banded_unrounded_and_shown_floored_so_number_and_band_agree():
+    edges = [49.5, 49.7, 49.9, 50.0, 74.9, 75.0]
+    out = health.score(pd.DataFrame({k: edges for k in health.MEASURES}))
+    assert out["score"].tolist() == edges
+    assert out["band"].tolist() == ["red", "red", "red", "yellow", "yellow", "green"]
+    # The number a page shows: 49.7 is a red 49, never a red "50".
+    assert health.points(out["score"]).tolist() == [49.0, 49.0, 49.0, 50.0, 74.0, 75.0]
+    assert health.bands(health.points(out["score"])).tolist() == out["band"].tolist()
+    assert health.points(49.7) == 49.0 and np.isnan(health.points(np.nan))
+
+
+def test_floating_point_noise_does_not_push_a_measure_below_a_whole_point():
+    # A survey answer of 6.6 is 100 * 3.6 / 6 = 60 on paper, 59.999999999 in floating point.
+    months = pd.DataFrame({"account_id": [1], "month": [OCT], "satisfaction": [6.6],
+                           "revenue": [np.nan]})
+    data = health.HealthData(
+        pd.DataFrame({"is_key": [False], "cadence_per_quarter": [0]}, index=[1]),
+        DATA.stakeholders.iloc[:0], DATA.contacts.iloc[:0], DATA.touches.iloc[:0], months)
+    h = health.health_as_of(data, OCT).loc[1]
+    assert health.points(h["satisfaction"]) == 60.0
+    # coverage 0 (nobody known, weight 25) and satisfaction 60 (20): 1200 / 45 = 26.67
+    assert health.points(h["score"]) == 26.0
 
 
 def test_score_takes_other_weights():
@@ -188,9 +228,9 @@ def test_health_as_of_october_combines_the_measures_of_every_account():
     h = health.health_as_of(DATA, date(2026, 10, 15))
     assert h.index.tolist() == [1, 2, 3]
     assert h.loc[1, ["coverage", "relationship", "satisfaction"]].tolist() == [67.5, 75.0, 75.0]
-    # 1: (25*67.5 + 25*83.33 + 15*75 + 20*75 + 15*55) / 100 = 72.2
-    # 2: (25*7.5 + 25*100 + 15*50 + 15*100) / 80 = 61.7; 3: coverage 0 alone
-    assert h["score"].tolist() == [72.0, 62.0, 0.0]
+    # 1: (25*67.5 + 25*83.33 + 15*75 + 20*75 + 15*55) / 100 = 72.21
+    # 2: (25*7.5 + 25*100 + 15*50 + 15*100) / 80 = 61.72; 3: coverage 0 alone
+    assert h["score"].tolist() == pytest.approx([72.2083, 61.71875, 0.0], abs=1e-4)
     assert h["band"].tolist() == ["yellow", "yellow", "red"]
     assert h["missing"].tolist() == ["", "satisfaction",
                                      "cadence,relationship,satisfaction,revenue_trend"]
@@ -205,8 +245,8 @@ def test_health_as_of_a_past_month_ignores_what_came_later():
     assert sep["cadence"] == 100.0
     assert sep["revenue_change"] == pytest.approx(-1 / 15)
     assert sep["satisfaction"] == pytest.approx(100 * (8 - 3) / 6)
-    # (25*37.5 + 25*100 + 15*75 + 20*83.33 + 15*61.67) / 100 = 71.5 -> 72
-    assert sep["score"] == 72.0
+    # (25*37.5 + 25*100 + 15*75 + 20*83.33 + 15*61.67) / 100 = 71.54
+    assert sep["score"] == pytest.approx(71.5417, abs=1e-4)
 
 
 def test_health_history_is_long_with_one_row_per_account_and_month():
@@ -214,14 +254,44 @@ def test_health_history_is_long_with_one_row_per_account_and_month():
     assert list(hist.columns[:2]) == ["account_id", "month"]
     assert list(zip(hist["account_id"], hist["month"], strict=True)) == [
         (1, SEP), (2, SEP), (3, SEP), (1, OCT), (2, OCT), (3, OCT)]
-    assert hist.loc[hist["month"] == OCT, "score"].tolist() == [72.0, 62.0, 0.0]
+    assert health.points(hist.loc[hist["month"] == OCT, "score"]).tolist() == [72.0, 61.0, 0.0]
 
 
 def test_score_change_names_the_measures_that_moved_the_score_most():
     change = health.score_change(health.health_history(DATA, [SEP, OCT]), OCT)
+    # Measures in whole points: coverage 37 -> 67, cadence 100 -> 83, satisfaction 83 -> 75.
     assert change.loc[1, "moved_by"] == "Stakeholder coverage +30, Engagement vs cadence −17"
-    assert change.loc[1, ["score", "previous_score", "change"]].tolist() == [72.0, 72.0, 0.0]
+    # 71.54 -> 72.21: shown 71 -> 72, so the change is the +1 a reader sees.
+    assert change.loc[1, "change"] == 1.0
     assert change.loc[3, "moved_by"] == ""
+
+
+def measure_history(sep: dict[int, dict], oct_: dict[int, dict]) -> pd.DataFrame:
+    """A two-month history from measures per account (a measure left out is missing)."""
+    frames = []
+    for month, rows in ((SEP, sep), (OCT, oct_)):
+        m = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(health.MEASURES))
+        frames.append(m.astype(float).join(health.score(m.astype(float))).assign(month=month))
+    return pd.concat(frames).rename_axis("account_id").reset_index()
+
+
+def test_score_change_explains_a_measure_that_drops_out_or_comes_in():
+    same = {"coverage": 70, "cadence": 70, "relationship": 70, "revenue_trend": 70}
+    half = {k: 50 for k in same}
+    hist = measure_history(
+        {1: same | {"satisfaction": 0}, 2: half, 3: {k: 60 for k in same}, 4: {}},
+        {1: same, 2: half | {"satisfaction": 72.5},
+         3: {k: 60 for k in same} | {"coverage": 80, "satisfaction": 90}, 4: {"cadence": 40}})
+    change = health.score_change(hist, OCT)
+    # 1: Sep (80 * 70 + 20 * 0) / 100 = 56, Oct 70: +14, all of it from the survey dropping out.
+    assert change.loc[1, ["previous_score", "score", "change"]].tolist() == [56.0, 70.0, 14.0]
+    assert change["moved_by"].to_dict() == {
+        1: "Satisfaction no longer surveyed (was 0)",
+        2: "Satisfaction now surveyed (72)",  # 50 -> 54.5: +4
+        3: "Stakeholder coverage +20, Satisfaction now surveyed (90)",  # pulls 5 and 4.75
+        4: "Engagement vs cadence now counted (40)",  # no score before: no change to show
+    }
+    assert change.loc[2, "change"] == 4.0 and np.isnan(change.loc[4, "change"])
 
 
 def test_last_complete_month_is_the_month_before_today():
@@ -235,11 +305,11 @@ def test_last_complete_month_is_the_month_before_today():
 def test_explain_names_the_weakest_measures_with_facts_and_what_is_missing():
     h = health.health_as_of(DATA, OCT)
     assert health.explain(h.loc[2]) == (
-        "Watch. Weakest: stakeholder coverage 8; relationship 50 (average stance +0.0, weighted by "
+        "Watch. Weakest: stakeholder coverage 7; relationship 50 (average stance +0.0, weighted by "
         "influence). Not counted: satisfaction (no survey answer in the last three months).")
     assert health.explain(h.loc[1]).startswith(
         "Watch. Weakest: revenue trend 55 (last three months down 10% on the three before); "
-        "stakeholder coverage 68.")
+        "stakeholder coverage 67.")
 
 
 def test_explain_without_any_measure_says_so():
@@ -247,7 +317,7 @@ def test_explain_without_any_measure_says_so():
     assert health.explain(row) == "No health score: none of the measures has data yet."
 
 
-def test_at_risk_lists_red_slipped_and_yellow_falling_accounts_lowest_first():
+def test_at_risk_lists_red_slipped_and_yellow_declining_accounts_lowest_first():
     change = pd.DataFrame({
         "score": [40.0, 70.0, 65.0, 60.0, 90.0],
         "previous_score": [45.0, 80.0, 70.0, 62.0, 95.0],
@@ -258,10 +328,13 @@ def test_at_risk_lists_red_slipped_and_yellow_falling_accounts_lowest_first():
     }, index=[1, 2, 3, 4, 5])
     accounts = pd.DataFrame({"name": list("ABCDE"), "manager": "Ann", "is_key": True},
                             index=[1, 2, 3, 4, 5])
-    falling = pd.Series([True, False, True, False, True], index=[1, 2, 3, 4, 5])
-    out = health.at_risk(change, accounts, falling)
-    assert out.index.tolist() == [1, 3, 2]
+    declining = pd.Series({1: "Health falling: 50 → 45 → 40",
+                           3: "Engagements down 50% on the quarter before: 8 → 4",
+                           5: "Health falling: 99 → 95 → 90"})
+    out = health.at_risk(change, accounts, declining)
+    assert out.index.tolist() == [1, 3, 2]  # 4: yellow but steady; 5: falling but green
     assert_series_equal(out["why"], pd.Series(
-        ["In the red band", "Yellow, and falling two months running",
+        ["In the red band",
+         "Watch, and declining: Engagements down 50% on the quarter before: 8 → 4",
          "Slipped from Healthy to Watch"], index=[1, 3, 2], name="why"), check_dtype=False)
     assert health.at_risk(change, accounts).index.tolist() == [1, 2]

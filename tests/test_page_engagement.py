@@ -10,6 +10,8 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, store
+from kamdash import engagement as eg
+from kamdash.charts import engagement as charts
 from kamdash.models import Engagement, Manager
 
 PAGE = str(Path(__file__).parents[1] / "pages" / "engagement.py")
@@ -51,8 +53,15 @@ def test_the_declining_demo_key_account_is_in_the_declining_list_with_a_link(dem
     helios = accounts(demo_db).query("name == @demo.STORY_DECLINING").index[0]
     assert helios in down.index
     row = down.loc[helios]
-    assert row["link"] == f"/account?account={helios}&name=Helios%20Foods"
-    assert "Touches down" in row["reason"] or "Health falling" in row["reason"]
+    assert row["link"] == f"/account?name=Helios%20Foods&account={helios}"
+    # Counted from the raw rows: engagements of every kind in the last 91 days and the 91
+    # days before.
+    now, before = engagements_in_windows(demo_db, helios)
+    assert before >= 3 and now <= before * 2 / 3
+    assert row["reason"].endswith(
+        f"ngagements down {round(100 * (1 - now / before))}%"
+        + (": " if row["reason"].startswith("Health") else " on the quarter before: ")
+        + f"{before} → {now}")
     assert set(down["is_key"]) == {True}  # key accounts by default
 
 
@@ -77,6 +86,21 @@ def test_kam_load_warns_about_a_kam_with_more_key_accounts_than_capacity(writabl
     at = run()
     assert [w.value for w in at.warning] == [
         f"{demo.OVERLOADED_KAM} carries more key accounts than their capacity."]
+
+
+def raw_engagements(url: str) -> pd.DataFrame:
+    with db.make_engine(url).connect() as conn:
+        days = pd.read_sql(select(Engagement.account_id, Engagement.date, Engagement.kind), conn)
+    return days.assign(date=pd.to_datetime(days["date"]))
+
+
+def engagements_in_windows(url: str, account_id: int, kinds=None) -> tuple[int, int]:
+    """(this window, the one before) of 91 days up to the demo's today, from the raw rows."""
+    days = raw_engagements(url)
+    days = days[(days["account_id"] == account_id)
+                & (days["kind"].isin(kinds) if kinds else True)]
+    ago = (pd.Timestamp(DEMO_TODAY) - days["date"]).dt.days
+    return int(((ago >= 0) & (ago < 91)).sum()), int(((ago >= 91) & (ago < 182)).sum())
 
 
 def engagements_in_last_three_months(url: str, account_ids) -> int:
@@ -137,3 +161,67 @@ def test_the_period_switch_changes_the_trend_window(demo_db):
     assert not at.metric[0].delta  # six months: no full quarter before the last one to compare
     at.segmented_control(key="engagement_months").set_value(24).run()
     assert at.metric[0].delta
+
+
+def test_cadence_counts_visits_meetings_calls_qbrs_and_workshops_not_e_mails(demo_db):
+    at = run()
+    assert not at.exception
+    late = table(at, OVERDUE)
+    helios = accounts(demo_db).query("name == @demo.STORY_DECLINING").index[0]
+    contact, _ = engagements_in_windows(demo_db, helios, kinds=eg.CADENCE_KINDS)
+    everything, _ = engagements_in_windows(demo_db, helios)
+    assert contact < everything  # Helios had e-mails lately: the demo shows the difference
+    assert late.loc[helios, "touches"] == contact
+    assert any("e-mails do not count" in c.value for c in at.caption)
+    assert not any("any kind" in c.value and "cadence" in c.value for c in at.caption)
+
+
+# --- KAM load and the comparison -------------------------------------------------------------
+
+
+def test_kam_load_chart_compares_key_accounts_only_with_capacity():
+    load = pd.DataFrame({"name": ["Ann <b>", "Bob"], "key_accounts": [3, 5],
+                         "other_accounts": [10, 0], "capacity": [4.0, 4.0],
+                         "over_capacity": [False, True]}, index=[1, 2])
+    fig = charts.kam_load_chart(load)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == 1  # other accounts are never a bar stacked onto the key accounts
+    assert list(bars[0].x) == [5, 3]
+    # Other accounts are named under the KAM (their name shown as text, not HTML).
+    assert list(bars[0].y) == [
+        "Bob", "Ann &lt;b&gt;<br><span style='font-size:11px;color:#57606a'>+ 10 other "
+               "accounts</span>"]
+    assert list(bars[0].marker.color) == [charts.BAND_COLOURS["red"], charts.KEY_COLOUR]
+    marker = next(t for t in fig.data if t.type == "scatter")
+    assert list(marker.x) == [4.0, 4.0] and marker.name == "Capacity for key accounts"
+    assert fig.layout.xaxis.title.text == "Key accounts managed"
+    assert fig.layout.yaxis.title.text == "Key account manager"
+    assert fig.layout.title.text == "Key accounts per key account manager, against capacity"
+
+
+def test_the_kam_comparison_sets_every_kam_side_by_side(demo_db):
+    at = run(engagement_kam=demo.OVERLOADED_KAM)  # a chosen manager: still every KAM
+    assert not at.exception
+    compared = table(at, "touches_per_key_account").set_index("name")
+    portfolio = accounts(demo_db)
+    managers = store.load_managers(db.make_engine(demo_db))
+    kams = managers[managers["role"] == "kam"]
+    assert sorted(compared.index) == sorted(kams["name"])
+    key = portfolio[portfolio["is_key"]]
+    days = raw_engagements(demo_db)
+    ago = (pd.Timestamp(DEMO_TODAY) - days["date"]).dt.days
+    recent = days[(ago >= 0) & (ago < 91) & days["kind"].isin(eg.CADENCE_KINDS)]
+    for name, row in compared.iterrows():  # a handful of KAMs, in a test
+        theirs = key[key["manager"] == name]
+        assert row["key_accounts"] == len(theirs)
+        assert row["capacity"] == kams.set_index("name").loc[name, "capacity"]
+        assert row["other_accounts"] == int(((portfolio["manager"] == name)
+                                             & ~portfolio["is_key"]).sum())
+        if len(theirs):
+            touches = int(recent["account_id"].isin(theirs.index).sum())
+            assert row["touches_per_key_account"] == pytest.approx(touches / len(theirs))
+            assert 0 <= row["health"] <= 100
+        else:
+            assert pd.isna(row["touches_per_key_account"]) and pd.isna(row["health"])
+    # Helios is behind its cadence: its KAM has key accounts off cadence.
+    assert compared.loc[demo.OVERLOADED_KAM, "on_cadence"] < 100

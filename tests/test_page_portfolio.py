@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+import pandas as pd
+import pytest
+from demo_portfolio import DEMO_TODAY
 from streamlit.testing.v1 import AppTest
 
-from kamdash import db, portfolio, store
+from kamdash import db, demo, health, portfolio, store
 from kamdash.formatting import percent
 
 ROOT = Path(__file__).parents[1]
@@ -30,3 +33,59 @@ def test_app_starts_on_portfolio_and_a_fresh_database_seeds_the_demo(empty_db):
     at.switch_page("pages/selection.py").run()
     assert not at.exception
     assert at.title[0].value == "Key-account selection (what-if)"
+
+
+# --- key account health ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    monkeypatch.setenv("KAMDASH_TODAY", DEMO_TODAY.isoformat())
+
+
+def key_account_health(url: str) -> pd.DataFrame:
+    """Health of today's key accounts as of the last complete month and the month before,
+    computed here straight from the store and kamdash.health (not through the app's loaders)."""
+    engine = db.make_engine(url)
+    month = health.last_complete_month(DEMO_TODAY)
+    accounts = store.load_accounts(engine)
+    data = health.HealthData(
+        accounts=accounts, stakeholders=store.load_stakeholders(engine),
+        contacts=store.load_contact_months(engine).rename(columns={"last_contact": "date"}),
+        touches=store.monthly_engagement_by_account(engine),
+        account_months=store.load_account_months(engine))
+    history = health.health_history(data, [month - pd.DateOffset(months=1), month])
+    change = health.score_change(history, month)
+    return change.reindex(accounts.index[accounts["is_key"]])
+
+
+def test_portfolio_counts_key_accounts_per_health_band(demo_db, fixed_today):
+    at = AppTest.from_file(str(ROOT / "pages" / "portfolio.py"), default_timeout=60).run()
+    assert not at.exception
+    key = key_account_health(demo_db)
+    expected = key["band"].value_counts()
+    before = key["previous_band"].value_counts()
+    metrics = {m.label: m for m in at.metric}
+    for band, label in health.BAND_LABELS.items():
+        assert metrics[label].value == f"{expected.get(band, 0):,}"
+        assert metrics[label].delta == f"{expected.get(band, 0) - before.get(band, 0)}"
+    shown = sum(int(metrics[label].value) for label in health.BAND_LABELS.values())
+    assert shown == len(key) == int(store.load_accounts(db.make_engine(demo_db))["is_key"].sum())
+    assert expected.get("yellow", 0) >= 1  # the demo is not all green: Helios is slipping
+
+
+def test_the_declining_demo_key_account_is_on_the_at_risk_list_with_the_reason(demo_db,
+                                                                              fixed_today):
+    at = AppTest.from_file(str(ROOT / "pages" / "portfolio.py"), default_timeout=60).run()
+    assert not at.exception
+    risk = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    helios = risk[risk["account"].str.contains("Helios%20Foods", regex=False)]
+    assert len(helios) == 1
+    row = helios.iloc[0]
+    expected = key_account_health(demo_db)
+    accounts = store.load_accounts(db.make_engine(demo_db))
+    helios_id = int(accounts.index[accounts["name"] == demo.STORY_DECLINING][0])
+    assert row["score"] == health.points(expected.loc[helios_id, "score"])
+    assert row["band"] == health.BAND_LABELS[expected.loc[helios_id, "band"]]
+    assert row["why"].startswith("Watch, and declining: Engagements down")
+    assert row["moved_by"]  # and what moved its score since last month

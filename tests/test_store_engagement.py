@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from kamdash import engagement as eg
 from kamdash import store
 from kamdash.models import (
     Account,
@@ -137,13 +138,57 @@ def test_load_contact_months_gives_the_last_day_per_person_and_month(db):
         (2, 21, M("2026-03-01"), 1, M("2026-03-31"))]
 
 
+TOUCH_COLUMNS = ["account_id", "touches", "previous_touches", "last_touch"]
+
+
 def test_load_touches_counts_the_window_and_the_one_before(db):
-    df = store.load_touches(db, date(2026, 3, 31), 60)
+    df = store.load_touches(db, date(2026, 3, 31), 60, kinds=None)
+    assert list(df.columns) == [*TOUCH_COLUMNS, "engagements", "previous_engagements"]
     # window (Jan 30, Mar 31]; before (Nov 30, Jan 30]
-    assert rows(df) == [(1, 2, 2, M("2026-03-02")), (2, 1, 0, M("2026-03-31")),
-                        (3, 0, 1, M("2025-12-31"))]
-    assert rows(store.load_touches(db, date(2026, 1, 10), 30)) == [
-        (1, 1, 0, M("2026-01-05")), (3, 1, 0, M("2025-12-31"))]
+    assert rows(df[TOUCH_COLUMNS]) == [(1, 2, 2, M("2026-03-02")), (2, 1, 0, M("2026-03-31")),
+                                       (3, 0, 1, M("2025-12-31"))]
+    # Every account has a row: Birch's only engagement comes after the day (never touched).
+    assert rows(store.load_touches(db, date(2026, 1, 10), 30, kinds=None)[TOUCH_COLUMNS]) == [
+        (1, 1, 0, M("2026-01-05")), (2, 0, 0, pd.NaT), (3, 1, 0, M("2025-12-31"))]
+
+
+def test_load_touches_counts_real_contact_only_by_default_not_e_mails(db):
+    # Acme's March 2 e-mail is not a touch: its window holds only the January 31 call. Its
+    # engagements (every kind, for the declining list) still count the e-mail.
+    assert rows(store.load_touches(db, date(2026, 3, 31), 60)) == [
+        (1, 1, 2, M("2026-01-31"), 2, 2), (2, 1, 0, M("2026-03-31"), 1, 0),
+        (3, 0, 1, M("2025-12-31"), 0, 1)]
+    # Windows (Mar 1, Mar 31] and (Jan 30, Mar 1]. The last touch is found however far back
+    # it lies: Cedar's call is before both windows.
+    assert rows(store.load_touches(db, date(2026, 3, 31), 30)) == [
+        (1, 0, 1, M("2026-01-31"), 1, 1), (2, 1, 0, M("2026-03-31"), 1, 0),
+        (3, 0, 0, M("2025-12-31"), 0, 0)]
+    only_mail = store.load_touches(db, date(2026, 3, 31), 60, kinds=["email"])
+    assert rows(only_mail[TOUCH_COLUMNS]) == [
+        (1, 1, 0, M("2026-03-02")), (2, 0, 0, pd.NaT), (3, 0, 0, pd.NaT)]
+
+
+def test_monthly_touches_by_account_counts_contact_per_account_and_month_without_kinds(db):
+    df = store.monthly_touches_by_account(db)
+    assert list(df.columns) == ["account_id", "month", "engagements"]
+    assert str(df["month"].dtype) == "datetime64[ns]"
+    # Acme: two visits and a call in January; its March e-mail is no touch.
+    assert rows(df) == [(1, M("2026-01-01"), 3), (2, M("2026-03-01"), 1),
+                        (3, M("2025-12-01"), 1)]
+    assert rows(store.monthly_touches_by_account(db, kinds=None)) == [
+        (1, M("2026-01-01"), 3), (1, M("2026-03-01"), 1), (2, M("2026-03-01"), 1),
+        (3, M("2025-12-01"), 1)]
+    assert rows(store.monthly_touches_by_account(db, since=date(2026, 1, 21), account_id=1,
+                                                 kinds=None)) == [
+        (1, M("2026-01-01"), 1), (1, M("2026-03-01"), 1)]
+    assert store.monthly_touches_by_account(db, account_id=99).empty
+
+
+def test_monthly_touches_by_account_agree_with_the_reads_by_kind(db):
+    by_kind = store.monthly_engagement_by_account(db)
+    contact = by_kind[by_kind["kind"].isin(eg.CADENCE_KINDS)]
+    expected = contact.groupby(["account_id", "month"], as_index=False)["engagements"].sum()
+    assert rows(store.monthly_touches_by_account(db)) == rows(expected)
 
 
 def test_load_account_months_and_one_accounts_engagements(db):
@@ -227,3 +272,55 @@ def test_log_engagement_is_refused_in_read_only_mode(db, monkeypatch):
 def test_account_month_rows_are_untouched_by_reads(db):
     with Session(db) as session:
         assert session.exec(select(func.count()).select_from(AccountMonth)).one()[0] == 3
+
+
+# --- set_cadence -----------------------------------------------------------------------------
+
+
+def cadence_of(engine, account_id: int):
+    value = store.load_accounts(engine).loc[account_id, "cadence_per_quarter"]
+    return None if pd.isna(value) else int(value)
+
+
+def test_set_cadence_agrees_a_cadence_and_none_goes_back_to_the_tier_default(db):
+    before = store.data_version(db)
+    store.set_cadence(db, 1, 4)
+    assert (cadence_of(db, 1), cadence_of(db, 2)) == (4, None)
+    assert store.data_version(db) == before + 1
+    store.set_cadence(db, 1, 0)  # no cadence agreed: not behind, cadence left out of health
+    assert cadence_of(db, 1) == 0
+    store.set_cadence(db, 1, None)
+    assert cadence_of(db, 1) is None
+    assert store.data_version(db) == before + 3
+    store.set_cadence(db, 2, store.MAX_CADENCE_PER_QUARTER)
+    assert cadence_of(db, 2) == 90
+
+
+@pytest.mark.parametrize("value", [-1, 91, 2.5, True, "4", float("nan")])
+def test_set_cadence_rejects_what_is_not_a_whole_number_from_0_to_90(db, value):
+    store.set_cadence(db, 1, 5)
+    before = store.data_version(db)
+    with pytest.raises(store.CadenceRejected, match="not a whole number of touches per "
+                                                    "quarter from 0 to 90"):
+        store.set_cadence(db, 1, value)
+    assert (cadence_of(db, 1), store.data_version(db)) == (5, before)
+
+
+def test_set_cadence_takes_a_whole_float_as_its_number(db):
+    store.set_cadence(db, 1, 6.0)
+    assert cadence_of(db, 1) == 6
+
+
+def test_set_cadence_of_an_unknown_account_says_so_and_writes_nothing(db):
+    before = store.data_version(db)
+    with pytest.raises(store.CadenceRejected, match="there is no account with id 99"):
+        store.set_cadence(db, 99, 3)
+    assert store.data_version(db) == before
+
+
+def test_set_cadence_is_refused_in_read_only_mode(db, monkeypatch):
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
+    with pytest.raises(store.ReadOnlyError):
+        store.set_cadence(db, 1, 3)
+    monkeypatch.delenv("KAMDASH_READ_ONLY")
+    assert cadence_of(db, 1) is None

@@ -3,14 +3,16 @@
 import re
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from demo_portfolio import DEMO_TODAY
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, store
 from kamdash.models import Engagement, Stakeholder
+from kamdash.ui.account_health import cadence_key
 from kamdash.ui.account_picker import plain
 
 XSS = "<script>alert(1)</script>"
@@ -150,3 +152,89 @@ def test_logging_is_disabled_with_an_explanation_in_read_only_mode(writable_demo
     button = next(b for b in at.button if b.label == "Log engagement")
     assert button.disabled and at.text_area(key="account_log_summary").disabled
     assert written(writable_demo_db) == before
+
+
+# --- no stakeholders -------------------------------------------------------------------------
+
+
+def test_an_account_without_stakeholders_shows_health_with_coverage_0_not_an_error(
+        writable_demo_db):
+    acc = account_id(writable_demo_db, demo.STORY_DECLINING)
+    engine = db.make_engine(writable_demo_db)
+    with Session(engine) as session, session.begin():  # forget everybody at Helios
+        session.exec(update(Engagement).where(Engagement.account_id == acc).values(
+            stakeholder_id=None))
+        session.exec(update(Stakeholder).where(Stakeholder.account_id == acc).values(
+            reports_to_id=None))
+        session.exec(delete(Stakeholder).where(Stakeholder.account_id == acc))
+        store.bump_version(session)
+    assert store.load_stakeholders(engine, acc).empty
+    at = run(acc)
+    assert not at.exception and not at.error
+    reason = next(m.value for m in at.markdown if "Weakest" in m.value)
+    assert plain("stakeholder coverage 0") in reason
+    assert plain("Not counted: relationship (no active stakeholders recorded)") in reason
+
+
+# --- the agreed cadence ----------------------------------------------------------------------
+
+
+def cadence_of(url: str, acc: int):
+    value = store.load_accounts(db.make_engine(url)).loc[acc, "cadence_per_quarter"]
+    return None if pd.isna(value) else int(value)
+
+
+def save_cadence(at: AppTest) -> AppTest:
+    return next(b for b in at.button if b.label == "Save cadence").click().run()
+
+
+def cadence_line(at: AppTest) -> str:
+    return next(e.value for e in [*at.markdown, *at.warning] if "**Cadence:**" in e.value)
+
+
+def test_the_kam_agrees_a_cadence_for_the_account_and_the_page_shows_it(writable_demo_db):
+    acc = account_id(writable_demo_db, demo.STORY_DECLINING)
+    before = written(writable_demo_db)
+    at = run(acc)
+    assert "against 6 per quarter (key-account default)" in cadence_line(at)
+    assert "Behind by" in cadence_line(at)
+    field = at.number_input(key=cadence_key(acc))
+    assert field.value is None  # no cadence of its own: the tier default applies
+    field.set_value(2)
+    at = save_cadence(at)
+    assert not at.exception and not at.error
+    assert cadence_of(writable_demo_db, acc) == 2
+    assert written(writable_demo_db) == (before[0], before[1] + 1)
+    assert [s.value for s in at.success] == [plain("Cadence saved: 2 touches per quarter "
+                                                   "agreed.")]
+    # The data version moved, so the page reads the account again: its own cadence now.
+    assert "against 2 per quarter (agreed for this account)" in cadence_line(at)
+    at = next(b for b in at.button if b.label == "Back to the default (6)").click().run()
+    assert cadence_of(writable_demo_db, acc) is None
+    assert [s.value for s in at.success] == [plain(
+        "Cadence saved: back to the default of 6 touches per quarter.")]
+    assert at.number_input(key=cadence_key(acc)).value is None  # empty: the default again
+    assert "against 6 per quarter (key-account default)" in cadence_line(at)
+
+
+def test_a_cadence_out_of_range_gets_a_message_and_nothing_is_written(writable_demo_db):
+    acc = account_id(writable_demo_db, demo.STORY_DECLINING)
+    before = written(writable_demo_db)
+    at = run(acc)
+    for bad in (120, -1):
+        at.number_input(key=cadence_key(acc)).set_value(bad)
+        at = save_cadence(at)
+        assert not at.exception and not at.success
+        assert [e.value for e in at.error] == [plain(
+            f"Nothing was saved: the cadence '{bad}' is not a whole number of touches per "
+            "quarter from 0 to 90 (leave it empty for the default).")]
+        assert at.number_input(key=cadence_key(acc)).value == bad  # kept, to be fixed
+    assert written(writable_demo_db) == before and cadence_of(writable_demo_db, acc) is None
+
+
+def test_the_cadence_cannot_be_changed_in_read_only_mode(writable_demo_db, monkeypatch):
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
+    acc = account_id(writable_demo_db, demo.STORY_DECLINING)
+    at = run(acc)
+    assert at.number_input(key=cadence_key(acc)).disabled
+    assert next(b for b in at.button if b.label == "Save cadence").disabled

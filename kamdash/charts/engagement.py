@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kamdash import health
-from kamdash.charts.core import KEY_COLOUR, LAYOUT, OTHER_COLOUR
+from kamdash.charts.core import KEY_COLOUR, LAYOUT
 from kamdash.engagement import KIND_LABELS, KINDS
 from kamdash.formatting import CURRENCY_SYMBOL
 
@@ -74,12 +74,13 @@ def _band_background(fig: go.Figure) -> None:
 
 def health_trend(history: pd.DataFrame, title: str = "Health over the last 12 months") -> go.Figure:
     """One account's health score per month (``history``: month, score, band) on the red /
-    yellow / green bands."""
+    yellow / green bands, in the whole points the pages show (``health.points``)."""
     fig = go.Figure()
     _band_background(fig)
     labels = history["band"].map(health.BAND_LABELS).fillna("no score")
     fig.add_scatter(
-        x=history["month"], y=history["score"], mode="lines+markers", name="Health score",
+        x=history["month"], y=health.points(history["score"].astype(float)),
+        mode="lines+markers", name="Health score",
         line=dict(color="#24292f", width=2),
         marker=dict(size=9, color=history["band"].map(BAND_COLOURS).fillna(MISSING_COLOUR),
                     line=dict(color="white", width=1)),
@@ -104,7 +105,8 @@ def measure_breakdown(row: pd.Series, title: str = "What the score is made of") 
     values = pd.Series([row.get(k) for k in keys], index=keys, dtype=float)
     present = values.notna()
     colours = [BAND_COLOURS[health.band(v)] if pd.notna(v) else MISSING_COLOUR for v in values]
-    texts = [f"{v:.0f}" if pd.notna(v) else f"missing: {health.MISSING_REASONS[k]}"
+    texts = [f"{health.points(v):.0f}" if pd.notna(v) else
+             f"missing: {health.MISSING_REASONS[k]}"
              for k, v in values.items()]
     fig = go.Figure()
     fig.add_bar(
@@ -253,32 +255,40 @@ def cadence_chart(rows: pd.DataFrame, window_days: int,
     return fig
 
 
-def kam_load_chart(load: pd.DataFrame, title: str = "Key accounts per KAM against capacity"
+def kam_load_chart(load: pd.DataFrame,
+                   title: str = "Key accounts per key account manager, against capacity"
                    ) -> go.Figure:
-    """Per KAM: key accounts (bar; red above capacity) and other accounts (light, stacked)
-    against capacity (marker). ``load``: name, key_accounts, other_accounts, capacity,
+    """Per KAM: key accounts (bar; red above capacity) against the KAM's capacity for key
+    accounts (marker), on one scale. Other accounts are not key accounts and do not count
+    against that capacity: they are named under the KAM's name and in the hover, never
+    stacked onto the bar. ``load``: name, key_accounts, other_accounts, capacity,
     over_capacity; shown in the given order, top down."""
     shown = load.iloc[::-1]
-    names = _text(shown["name"], 40)
+    others = shown["other_accounts"].fillna(0).astype(int)
+    other_text = others.astype(str) + " other account" + np.where(others == 1, "", "s")
+    names = _text(shown["name"], 40) + np.where(
+        others > 0, "<br><span style='font-size:11px;color:#57606a'>+ " + other_text
+        + "</span>", "")
+    capacity = shown["capacity"].astype(float)
+    room = np.where(capacity.isna(), "no capacity recorded",
+                    np.where(shown["over_capacity"], "over capacity", "within capacity"))
     fig = go.Figure()
     fig.add_bar(
         y=names, x=shown["key_accounts"], orientation="h", name="Key accounts",
         marker_color=np.where(shown["over_capacity"], BAND_COLOURS["red"], KEY_COLOUR),
-        hovertemplate="%{y}: %{x} key accounts<extra></extra>",
-    )
-    fig.add_bar(
-        y=names, x=shown["other_accounts"], orientation="h", name="Other accounts",
-        marker_color=OTHER_COLOUR, hovertemplate="%{y}: %{x} other accounts<extra></extra>",
+        customdata=np.column_stack([capacity.fillna(0), other_text, room]),
+        hovertemplate=("%{x} key accounts, capacity %{customdata[0]:g} (%{customdata[2]})"
+                       "<br>also manages %{customdata[1]}<extra></extra>"),
     )
     fig.add_scatter(
-        y=names, x=shown["capacity"], mode="markers", name="Capacity (accounts)",
+        y=names, x=capacity, mode="markers", name="Capacity for key accounts",
         marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="#24292f")),
-        hovertemplate="%{y}: capacity %{x:g}<extra></extra>",
+        hovertemplate="capacity for %{x:g} key accounts<extra></extra>",
     )
     fig.update_layout(
-        title=_title(title), barmode="stack",
-        xaxis=dict(title="Accounts", rangemode="tozero", dtick=1),
-        yaxis=dict(title=None, type="category"),
-        height=max(280, 34 * len(shown) + 150), **_layout(),
+        title=_title(title),
+        xaxis=dict(title="Key accounts managed", rangemode="tozero", dtick=1),
+        yaxis=dict(title="Key account manager", type="category"),
+        height=max(280, 44 * len(shown) + 150), **_layout(),
     )
     return fig

@@ -1,9 +1,10 @@
 """The Account page's health and engagement sections, and the form to log an engagement.
 
 ``render_health_and_engagement``: the health badge with the reason in words, the 12-month
-trend, the per-measure breakdown (missing measures shown as missing), the engagement timeline,
-the monthly trend, satisfaction and revenue. ``render_log_engagement``: the form; bad input
-gets a message naming what is wrong and nothing is written.
+trend, the per-measure breakdown (missing measures shown as missing), the agreed cadence (which
+the KAM can change), the engagement timeline, the monthly trend, satisfaction and revenue.
+``render_log_engagement``: the form; bad input gets a message naming what is wrong and nothing
+is written.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from kamdash.charts import engagement as charts
 from kamdash.formatting import money
 from kamdash.ui import data
 from kamdash.ui.account_picker import plain
+from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 __all__ = ["render_health_and_engagement", "render_log_engagement"]
 
@@ -28,6 +30,7 @@ TIMELINE_MONTHS = 12
 FORM_KEY = "account_log_engagement"
 _FIELDS = ("date", "kind", "stakeholder", "summary", "sentiment", "logged_by")
 _LOGGED = "account_log_done"  # the confirmation shown once after the rerun
+_CADENCE_SAVED = "account_cadence_done"
 
 
 def _key(field: str) -> str:
@@ -60,7 +63,7 @@ def _health_section(account_id: int, account: pd.Series) -> None:
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
     delta = None if pd.isna(change["change"]) else f"{change['change']:+.0f} since " \
         f"{pd.Timestamp(month) - pd.DateOffset(months=1):%B}"
-    c1.metric("Health score", f"{now['score']:.0f} / 100", delta=delta,
+    c1.metric("Health score", f"{health.points(now['score']):.0f} / 100", delta=delta,
               help="Weighted mean of the measures on the right")
     c1.badge(health.BAND_LABELS[band], color=BADGE_COLOURS[band],
              icon={"red": ":material/error:", "yellow": ":material/warning:",
@@ -78,6 +81,11 @@ def _health_section(account_id: int, account: pd.Series) -> None:
 # --- engagement ------------------------------------------------------------------------------
 
 
+def cadence_key(account_id: int) -> str:
+    """The key of the cadence input: per account, so another account never shows its value."""
+    return f"account_cadence_{int(account_id)}"
+
+
 def _cadence_line(account_id: int, account: pd.Series) -> None:
     as_of = data.today()
     window = engagement.CADENCE_WINDOW_DAYS
@@ -86,16 +94,65 @@ def _cadence_line(account_id: int, account: pd.Series) -> None:
     own = pd.notna(account.get("cadence_per_quarter"))
     source = "agreed for this account" if own else (
         "key-account default" if account["is_key"] else "default for other accounts")
-    text = (f"**Cadence:** {row['touches']} touch{'es' if row['touches'] != 1 else ''} in the "
-            f"last {window} days against {row['target']:g} per quarter ({source}).")
+    touches = int(row["touches"])
+    text = (f"**Cadence:** {touches} touch{'es' if touches != 1 else ''} in the last {window} "
+            f"days against {row['target']:g} per quarter ({source}).")
     if pd.notna(row["days_since_touch"]):
         text += f" Last touch {int(row['days_since_touch'])} days ago."
+    done = st.session_state.pop(_CADENCE_SAVED, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
     if row["target"] <= 0:
         st.markdown(text.replace(f"against {row['target']:g} per quarter", "with no cadence"))
     elif row["behind"]:
         st.warning(text + f" Behind by {row['touches_short']}.", icon=":material/schedule:")
     else:
         st.markdown(text + " On track.")
+    st.caption(f"A touch is a {engagement.cadence_kinds_text()}; e-mails do not count.")
+    _cadence_control(account_id, account)
+
+
+def _cadence_control(account_id: int, account: pd.Series) -> None:
+    """The agreed cadence, and a small form to change it (disabled in read-only mode)."""
+    locked = store.read_only()
+    default = (engagement.KEY_TOUCHES_PER_QUARTER if account["is_key"]
+               else engagement.OTHER_TOUCHES_PER_QUARTER)
+    own = account.get("cadence_per_quarter")
+    current = None if pd.isna(own) else int(own)
+    with st.popover("Change the agreed cadence", icon=":material/edit_calendar:",
+                    disabled=locked, key="account_cadence_popover",
+                    help="Switched off: this is a read-only demo, nothing can be saved."
+                    if locked else None):
+        with st.form("account_cadence_form", border=False, enter_to_submit=False):
+            # No bounds on the field: Streamlit would quietly reset a value outside them to
+            # the default (and save that); the store's check says what is wrong instead.
+            value = st.number_input(
+                "Touches per quarter", value=current, step=1, key=cadence_key(account_id),
+                disabled=locked,
+                placeholder=f"tier default: {default}",
+                help=f"Touches ({engagement.cadence_kinds_text()}) agreed per quarter, 0 "
+                     f"to {store.MAX_CADENCE_PER_QUARTER}. 0: no cadence agreed; empty: the "
+                     f"tier default ({default}).")
+            saved = st.form_submit_button("Save cadence", type="primary", disabled=locked)
+            # A field with a number cannot be emptied again: going back has its own button.
+            reset = current is not None and st.form_submit_button(
+                f"Back to the default ({default})", disabled=locked)
+        if not (saved or reset) or locked:
+            return
+        value = None if reset else value
+        try:
+            store.set_cadence(data.engine(), account_id, value)
+        except store.CadenceRejected as exc:
+            st.error(plain(str(exc)), icon=":material/error:")
+            return
+        except WRITE_ERRORS as exc:
+            st.error(plain(write_failed(exc)), icon=":material/error:")
+            return
+    agreed = (f"back to the default of {default} touches per quarter" if value is None else
+              "no cadence agreed" if value == 0 else f"{value} touches per quarter agreed")
+    st.session_state[_CADENCE_SAVED] = plain(f"Cadence saved: {agreed}.")
+    st.session_state.pop(cadence_key(account_id), None)  # the field shows what was saved
+    st.rerun()
 
 
 def _engagement_section(account_id: int, account: pd.Series) -> None:
@@ -230,8 +287,8 @@ def render_log_engagement(account_id: int) -> None:
         st.error("Nothing was saved. Please fix: " + "; ".join(plain(p) for p in exc.problems)
                  + ".", icon=":material/error:")
         return
-    except store.ReadOnlyError as exc:
-        st.error(plain(str(exc)), icon=":material/lock:")
+    except WRITE_ERRORS as exc:
+        st.error(plain(write_failed(exc)), icon=":material/error:")
         return
     who = "" if person is None else f" with {people.get(person, '')}"
     st.session_state[_LOGGED] = plain(

@@ -254,7 +254,7 @@ def _portfolio_health(url: str, data_version: int, month: date, months: int) -> 
     am = _account_months(url, data_version)
     data_ = health.HealthData(
         accounts=_accounts(url, data_version), stakeholders=_stakeholders(url, data_version),
-        contacts=contacts, touches=store.monthly_engagement_by_account(engine, since),
+        contacts=contacts, touches=store.monthly_touches_by_account(engine, since),
         account_months=am[am["month"] >= pd.Timestamp(since)],
     )
     wanted = engagement.month_range(_months_before(month, months - 1), month)
