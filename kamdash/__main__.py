@@ -1,101 +1,243 @@
-"""The command line: ``python -m kamdash demo|import|export|bench ...``."""
+"""The command line: ``python -m kamdash demo|import|export|clear|bench ...``.
+
+Every failure is one line on stderr and an exit code, never a traceback: 1 when kamdash
+refuses (a rejected file, read-only mode), 2 for a usage or environment problem (a file that
+cannot be read or written, a database that cannot be reached or is not set up).
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from datetime import date
+from pathlib import Path
 
-from kamdash import db, store
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from kamdash import db, settings, store
+
+EXIT_REFUSED = 1  # kamdash said no: a rejected file, read-only mode
+EXIT_USAGE = 2  # the command cannot run as given: a path, the database, a missing --yes
+
+
+class _Failure(Exception):
+    """A failure the user can act on: one line on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+def _shown_url() -> str:
+    """The configured database URL with any password hidden, even when it does not parse."""
+    url = db.database_url()
+    try:
+        return db.display_url(url)
+    except Exception:  # noqa: BLE001 - an unparsable URL: hide what looks like a password
+        return re.sub(r":[^:/@]*@", ":***@", url)
+
+
+def _cause(exc: BaseException) -> str:
+    """The reason behind a database error, on one line, without the URL's password."""
+    cause = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    cause = " ".join(cause.split())
+    try:
+        from sqlalchemy.engine import make_url
+
+        password = make_url(db.database_url()).password
+    except Exception:  # noqa: BLE001 - no password to hide then
+        password = None
+    return cause.replace(password, "***") if password else cause
+
+
+def _open(write: bool) -> Engine:
+    """The configured database, ready to use.
+
+    For a write, read-only mode is refused before anything is touched, and the schema is
+    brought up to date (created when new). A read in read-only mode writes nothing, not even
+    a migration, so the database must be set up already; otherwise it migrates as a write.
+    """
+    if write:
+        store.ensure_writable()
+    read_only = store.read_only()
+    url = db.database_url()
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        if read_only and parsed.get_backend_name() == "sqlite":
+            path = parsed.database
+            if path and path != ":memory:" and not Path(path).is_file():
+                raise _Failure(f"there is no database at {path}, and read-only mode "
+                               "(KAMDASH_READ_ONLY) creates none; prepare it first without "
+                               "read-only mode, e.g. `python -m kamdash demo`")
+        engine = db.make_engine(url)
+        if not read_only:
+            db.create_schema(engine)
+            return engine
+        from kamdash import migrations
+
+        current, head = migrations.current_revision(engine), migrations.head_revision()
+    except _Failure:
+        raise
+    except (SQLAlchemyError, OSError) as exc:
+        raise _Failure(f"cannot open the database at {_shown_url()}: {_cause(exc)}") from None
+    except ModuleNotFoundError as exc:
+        raise _Failure(f"cannot open the database at {_shown_url()}: its driver "
+                       f"{exc.name!r} is not installed") from None
+    if current is None:
+        raise _Failure(f"the database at {_shown_url()} has no kamdash schema, and read-only "
+                       "mode (KAMDASH_READ_ONLY) does not create it; prepare it first without "
+                       "read-only mode, e.g. `python -m kamdash demo`")
+    if current != head:
+        raise _Failure(f"the database at {_shown_url()} has schema revision {current} but this "
+                       f"kamdash needs {head}, and read-only mode (KAMDASH_READ_ONLY) does not "
+                       "migrate; run any command once without read-only mode to migrate it")
+    return engine
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+class _TerminalProgress:
+    """A carriage-return percentage per phase on stderr, on a terminal only (nothing when
+    piped, in CI). ``close`` ends a line left open when a phase stops short of 100%."""
+
+    def __init__(self) -> None:
+        self.line_open = False
+
+    def phase(self, label: str):
+        if not sys.stderr.isatty():
+            return None
+
+        def show(fraction: float) -> None:
+            done = fraction >= 1.0
+            print(f"\r{label} {fraction:4.0%}", end="\n" if done else "", file=sys.stderr,
+                  flush=True)
+            self.line_open = not done
+
+        return show
+
+    def close(self) -> None:
+        if self.line_open:
+            print(file=sys.stderr, flush=True)
+            self.line_open = False
+
+
+# --- commands ---------------------------------------------------------------------------------
 
 
 def _demo(args: argparse.Namespace) -> int:
     from kamdash import demo
 
-    engine = db.make_engine()
-    db.create_schema(engine)
+    engine = _open(write=True)
     if not store.is_empty(engine) and not args.force:
-        print(
-            f"{db.database_url()} already holds data; add --force to replace it with the demo.",
-            file=sys.stderr,
-        )
-        return 1
-    counts = demo.seed_demo(engine, n_accounts=args.accounts, seed=args.seed)
-    print(f"Demo portfolio written to {db.database_url()}:")
+        print(f"{_shown_url()} already holds data; add --force to replace it with the demo.",
+              file=sys.stderr)
+        return EXIT_REFUSED
+    counts = demo.seed_demo(engine, n_accounts=args.accounts, seed=args.seed,
+                            today=args.today or settings.today())
+    print(f"Demo portfolio written to {_shown_url()}:")
     for table, n in counts.items():
         print(f"  {table:<15} {n:>9,}")
     return 0
 
 
-def _terminal_progress(label: str):
-    """A carriage-return percentage on stderr on a terminal (nothing when piped, in CI)."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(fraction: float) -> None:
-        end = "\n" if fraction >= 1.0 else ""
-        print(f"\r{label} {fraction:4.0%}", end=end, file=sys.stderr, flush=True)
-
-    return show
-
-
 def _import(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from kamdash import io
 
+    store.ensure_writable()  # before the file is read or the database touched
     path = Path(args.file)
     try:
         content = path.read_bytes()
     except OSError as exc:
-        print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
-    engine = db.make_engine()
-    db.create_schema(engine)
+        raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
+    engine = _open(write=True)
+    bar = _TerminalProgress()
     try:
         result = store.import_file(engine, args.kind, content, path.name,
-                                   progress=_terminal_progress(f"Importing {path.name}"))
+                                   check_progress=bar.phase(f"Checking {path.name}"),
+                                   progress=bar.phase(f"Importing {path.name}"))
     except io.ImportRejected as exc:
+        bar.close()
         print(f"{path}: {exc}", file=sys.stderr)
-        return 1
-    except store.ReadOnlyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"Imported {path} into {db.database_url()}: {result}")
+        return EXIT_REFUSED
+    finally:
+        bar.close()
+    print(f"Imported {path} into {_shown_url()}: {result}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from kamdash import io
 
     path = Path(args.file)
     io.file_format(path.name)  # .csv or .xlsx, else ValueError -> exit 2
-    engine = db.make_engine()
-    db.create_schema(engine)
+    if path.is_dir():
+        raise _Failure(f"cannot write {path}: it is a folder; name a .csv or .xlsx file in it")
+    if not path.parent.is_dir():
+        raise _Failure(f"cannot write {path}: the folder {path.parent} does not exist; "
+                       "create it first (export writes into an existing folder only)")
+    engine = _open(write=False)
     frame = store.export_rows(engine, args.kind)
-    path.write_bytes(io.to_bytes(args.kind, frame, path.name))
+    content = io.to_bytes(args.kind, frame, path.name)
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise _Failure(f"cannot write {path}: {exc.strerror or exc}") from None
     print(f"Exported {len(frame):,} {args.kind} to {path}")
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _clear(args: argparse.Namespace) -> int:
+    store.ensure_writable()
+    if not args.yes:
+        print(f"error: clear deletes every account, rating, stakeholder, engagement, manager "
+              f"and scenario in {_shown_url()} (the tables stay, empty). Export what you want "
+              "to keep, then run `python -m kamdash clear --yes` to confirm.", file=sys.stderr)
+        return EXIT_USAGE
+    engine = _open(write=True)
+    counts = store.clear_all(engine)
+    removed = ", ".join(f"{n:,} {table.replace('_', ' ')} row{'s' if n != 1 else ''}"
+                        for table, n in counts.items() if n) or "nothing"
+    print(f"Emptied {_shown_url()}: removed {removed}.")
+    print("Import your own files next: accounts first, then ratings, stakeholders and "
+          "engagements. Start the app with KAMDASH_DEMO=0, or it seeds the demo into the "
+          "empty database again.")
+    return 0
 
+
+def _bench(args: argparse.Namespace) -> int:
     from kamdash import bench
 
     bench.run(quick=args.quick, out=Path(args.out))
     return 0  # figures, not a verdict: a missed target is reported, not an error
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kamdash", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m kamdash", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="write the demo portfolio to KAMDASH_DATABASE_URL")
     p.add_argument("--accounts", type=int, default=300, help="number of accounts (default 300)")
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
     p.add_argument("--force", action="store_true", help="replace existing data")
+    p.add_argument("--today", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                   help="the day the demo's history ends (default: KAMDASH_TODAY, else today); "
+                        "same seed and day, same database")
     p.set_defaults(func=_demo)
 
     kinds = ("accounts", "ratings", "stakeholders", "engagements")
@@ -106,8 +248,16 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("export", help="export every row of a kind to a .csv or .xlsx file")
     p.add_argument("kind", choices=kinds)
-    p.add_argument("file", help="where to write; .csv or .xlsx decides the format")
+    p.add_argument("file", help="where to write, in an existing folder (export creates no "
+                                "folders); .csv or .xlsx decides the format; an existing file "
+                                "is replaced")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("clear", help="delete every row, keeping the empty tables, to import "
+                                     "your own data instead of the demo")
+    p.add_argument("--yes", action="store_true",
+                   help="confirm: without it nothing is deleted")
+    p.set_defaults(func=_clear)
 
     p = sub.add_parser("bench", help="time scoring, the Selection page and engagement trends")
     p.add_argument("--quick", action="store_true", help="small sizes only (a smoke test)")
@@ -117,9 +267,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except ValueError as exc:
+    except _Failure as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exc.code
+    except store.ReadOnlyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except SQLAlchemyError as exc:  # every write is one transaction: nothing was saved
+        print(f"error: the database at {_shown_url()} failed: {_cause(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\ninterrupted; nothing was saved", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug, but still no traceback for the user
+        print(f"error: {type(exc).__name__}: {exc} (this is a bug in kamdash; please report "
+              "it with the command you ran)", file=sys.stderr)
+        return EXIT_REFUSED
 
 
 if __name__ == "__main__":

@@ -5,12 +5,35 @@ Pure: bytes in, a typed DataFrame plus every problem found out; a frame in, byte
 the accounts a file names exist, and the all-or-nothing write, is ``kamdash.store.imports``.
 
 Real files are messy, so reading is lenient where the meaning is certain and strict where it
-is not: UTF-8 with or without BOM; comma, semicolon or tab delimiters (sniffed from the
-header); spaces around values trimmed; headers matched case-insensitively; ISO dates only
-(31/01 versus 01/31 cannot be told apart); a decimal comma only where no other reading exists
-(``1,5`` is 1.5, ``1.234,5`` is 1234.5, but ``1,234`` is refused as ambiguous). Every problem
-is reported as ``line N, column C: what is wrong`` with the line numbers the user sees in a
-text editor or in Excel (the header is line 1).
+is not:
+
+* UTF-8 with or without BOM; comma, semicolon or tab delimiters (sniffed from the header);
+  headers matched case-insensitively; spaces around values trimmed, also around quoted ones
+  (``"Acme, Inc" ; Retail`` reads as ``Acme, Inc`` and ``Retail``).
+* A line that is not valid CSV (text after a closing quote, a quote that never closes) is
+  reported and reading goes on with the next line, so one rejection lists every bad line.
+* ISO dates only: 31/01 versus 01/31 cannot be told apart.
+* Numbers (amounts and counts) follow the file's own convention. A value with one separator
+  and exactly three digits after it (``1.234``, ``1,234``) reads as a thousands separator or
+  as a decimal, so it is read the way the file's other amounts and counts show: ``1.234,50``
+  or ``12,5`` show a decimal comma (then ``1.234`` is 1234 and ``1,234`` is 1.234),
+  ``1,234.50`` or ``12.5`` a decimal point (then ``1,234`` is 1234 and ``1.234`` is 1.234).
+  A comma-delimited file without such a value uses the decimal point (a decimal comma would
+  have to be quoted in every cell). Where nothing decides, or the file shows both
+  conventions, such a value is refused naming line, column and what to write instead
+  (``1234`` for thousands, ``1.2340`` for a decimal). Every other form has one reading
+  (``1,5``, ``1.234.567``, ``1234.567``, ``0,125``) and is read as such. Counts are whole
+  numbers: ``1.200`` employees is 1200 in a decimal-comma file, refused elsewhere.
+
+Every problem is reported as ``line N, column C: what is wrong`` with the line numbers the
+user sees in a text editor or in Excel (the header is line 1).
+
+Duplicates: accounts and stakeholders are one row per natural key, so a row repeated exactly
+is read once and two rows with the same key but different values are a problem. Ratings and
+engagements are history: the database may hold the same key twice (two identical calls on
+one day, two ratings of one criterion on one day), so a file may too. Every such row is
+kept, in file order (of two ratings on one day the later line counts), and the store matches
+them count by count: an export therefore always imports back unchanged.
 """
 
 from __future__ import annotations
@@ -19,15 +42,16 @@ import csv
 import io as _io
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import PurePath
 
 import pandas as pd
 
 from kamdash import criteria, roles
-from kamdash.models import EngagementKind
+from kamdash.models import MAX_CADENCE_PER_QUARTER, EngagementKind
 
 KINDS: tuple[str, ...] = ("accounts", "ratings", "stakeholders", "engagements")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
@@ -35,6 +59,7 @@ FORMATS: tuple[str, ...] = ("csv", "xlsx")
 MAX_LISTED = 50
 # Stop collecting problems past this many: a wrong file would otherwise list one per cell.
 MAX_COLLECTED = 10_000
+# Agreed touches per quarter an account may be given: up to about one a day.
 
 
 # --- the documented columns ----------------------------------------------------------------
@@ -65,6 +90,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                "email of the account's manager (a new email creates that manager)"),
         Column("is_key", "bool", False,
                "key account today: yes or no (blank keeps the current status)"),
+        Column("cadence_per_quarter", "cadence", False,
+               f"agreed touches per quarter, whole number 0 to {MAX_CADENCE_PER_QUARTER} "
+               "(blank: the default for key or other accounts)"),
     ),
     "ratings": (
         Column("account", "text", True, "account name, as in the accounts file"),
@@ -88,7 +116,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "engagements": (
         Column("account", "text", True, "account name, as in the accounts file"),
-        Column("stakeholder", "text", False, "name of the person met (a known stakeholder)"),
+        Column("stakeholder", "text", False,
+               "name of the person met (a known stakeholder); blank: nobody in particular"),
         Column("date", "date", True, "date, YYYY-MM-DD"),
         Column("kind", "kind", True, ", ".join(k.value for k in EngagementKind)),
         Column("summary", "text", False, "what happened"),
@@ -98,12 +127,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 # Natural keys: a row whose key exists already updates that row; re-importing changes nothing.
+# An optional key column a file leaves out (an engagements file without stakeholder or
+# summary) matches whatever is saved in it; see kamdash.store.imports.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "accounts": ("name",),
     "ratings": ("account", "criterion", "rated_on"),
     "stakeholders": ("account", "name"),
     "engagements": ("account", "date", "kind", "stakeholder", "summary"),
 }
+# Kinds that are history: the database may hold a natural key more than once (its schema
+# does not forbid it), so a file may too. Their rows are kept as they come and matched count
+# by count on import; the other kinds are one row per key.
+REPEATABLE_KINDS: tuple[str, ...] = ("ratings", "engagements")
 
 
 def column_names(kind: str) -> tuple[str, ...]:
@@ -161,12 +196,46 @@ def problems_frame(problems: list[Problem], limit: int = MAX_LISTED) -> pd.DataF
     ).astype({"line": "int64", "column": "str", "problem": "str"})
 
 
+def sort_problems(kind: str, problems: list[Problem]) -> list[Problem]:
+    """By line, and within a line the whole-line problems first, then by documented column:
+    the order a person fixes them in, whoever found them (the reader or the database)."""
+    order = {name: i for i, name in enumerate(column_names(kind))}
+    return sorted(problems, key=lambda p: (p.line, order.get(p.column, -1) if p.column else -2))
+
+
 class ImportRejected(ValueError):
     """A file (or its rows) failed validation; nothing was written. ``problems`` says why."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: p.line)  # stable: file column order
+        self.problems = sorted(problems, key=lambda p: p.line)  # stable: column order kept
         super().__init__(format_problems(self.problems))
+
+
+# --- progress --------------------------------------------------------------------------------
+
+Progress = Callable[[float], None]
+
+
+class ProgressReporter:
+    """Passes rising fractions 0..1 to ``progress``: each larger than the last by at least a
+    percent, and 1.0 exactly once, at the end. ``part(a, b)`` maps a step's own 0..1 onto
+    a..b of the whole, so the steps of one phase share one bar."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.done = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        if self.progress is None or self.done >= 1.0:
+            return
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        if fraction < 1.0 and fraction < self.done + 0.01:
+            return
+        self.done = fraction
+        self.progress(fraction)
+
+    def part(self, start: float, end: float) -> Progress:
+        return lambda f: self(start + (end - start) * min(max(f, 0.0), 1.0))
 
 
 # --- reading the file ----------------------------------------------------------------------
@@ -177,14 +246,22 @@ class ParsedFile:
     """A file read and checked: typed rows, which documented columns it has, what is wrong."""
 
     kind: str
-    rows: pd.DataFrame  # every documented column (absent ones all missing) plus ``line``
+    rows: pd.DataFrame  # the rows without problems: every documented column plus ``line``
     present: tuple[str, ...]  # documented columns the file has; absent ones stay untouched
     ignored_columns: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    # Every row read, with what could be read of it (a cell with a problem is missing): what
+    # the store checks against the database, so one rejection lists every problem.
+    all_rows: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def checked_rows(self) -> pd.DataFrame:
+        """Every row to check against the database (see ``all_rows``)."""
+        return self.rows if self.all_rows is None else self.all_rows
 
     def raise_if_invalid(self) -> ParsedFile:
         if self.problems:
@@ -199,25 +276,26 @@ def file_format(filename: str) -> str:
         return "csv"
     if ext in ("xlsx", "xlsm"):
         return "xlsx"
-    raise ValueError(
+    raise _WrongFormat(
         f"{filename!r}: use a .csv or .xlsx file (got {'.' + ext if ext else 'no extension'})"
     )
 
 
-def parse(kind: str, data: bytes, filename: str) -> ParsedFile:
+def parse(kind: str, data: bytes, filename: str, progress: Progress | None = None) -> ParsedFile:
     """Read and check an import file of ``kind``. Never raises for bad content: every problem
-    is in ``.problems`` (call ``.raise_if_invalid()`` to turn them into ImportRejected)."""
+    is in ``.problems`` (call ``.raise_if_invalid()`` to turn them into ImportRejected).
+
+    ``progress`` is told the fraction read and checked (rising, 1.0 at the end)."""
     cols = _columns(kind)
+    report = ProgressReporter(progress)
     empty = _typed_frame(kind, {c.name: [] for c in cols}, [])
     try:
-        fmt = file_format(filename)
-    except ValueError as exc:
-        return ParsedFile(kind, empty, (), (), [Problem(1, "", str(exc))])
-    try:
-        header_line, header, records = _read_xlsx(data) if fmt == "xlsx" else _read_csv(data)
+        reader = _read_xlsx if file_format(filename) == "xlsx" else _read_csv
+        parsed = _check(kind, reader(data, report.part(0.0, 0.5)), report.part(0.5, 1.0))
     except _Unreadable as exc:
-        return ParsedFile(kind, empty, (), (), [Problem(exc.line, "", exc.message)])
-    return _check(kind, header_line, header, records)
+        parsed = ParsedFile(kind, empty, (), (), [Problem(exc.line, "", exc.message)])
+    report(1.0)
+    return parsed
 
 
 class _Unreadable(Exception):
@@ -226,10 +304,24 @@ class _Unreadable(Exception):
         self.line, self.message = line, message
 
 
-_Table = tuple[int, list[str], list[tuple[int, list[object]]]]  # header line, header, records
+class _WrongFormat(_Unreadable, ValueError):
+    """Neither .csv nor .xlsx: a ValueError for callers of ``file_format``, and the one
+    problem (on line 1) of a file ``parse`` is given."""
+
+    def __init__(self, message: str):
+        super().__init__(1, message)
 
 
-def _read_csv(data: bytes) -> _Table:
+@dataclass
+class _Table:
+    header_line: int
+    header: list[str]
+    records: list[tuple[int, list[object]]]  # (line, cells) of every data row read
+    problems: list[Problem]  # lines that could not be read at all
+    delimiter: str | None = None  # None: not a CSV file
+
+
+def _read_csv(data: bytes, progress: Progress) -> _Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -244,28 +336,119 @@ def _read_csv(data: bytes) -> _Table:
     if not first.strip():
         raise _Unreadable(1, "the file is empty; expected a header row naming the columns")
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = list(_io.StringIO(text, newline=""))  # physical lines, endings kept
     header: list[str] | None = None
     header_line = 1
     records: list[tuple[int, list[object]]] = []
-    previous_end = 0
-    try:
-        for row in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines and rows of empty cells (trailing ;;; from Excel)
-            if header is None:
-                header, header_line = row, start
-            else:
-                records.append((start, list(row)))
-    except csv.Error as exc:
-        raise _Unreadable(reader.line_num, f"cannot read this line as CSV ({exc})") from None
+    problems: list[Problem] = []
+    for line, row in _csv_rows(lines, delimiter, progress):
+        if isinstance(row, Problem):
+            if header is None:  # without a header no line can be read
+                raise _Unreadable(row.line, row.message)
+            problems.append(row)
+            if len(problems) >= MAX_COLLECTED:
+                break
+        elif not any(cell.strip() for cell in row):
+            continue  # blank lines and rows of empty cells (trailing ;;; from Excel)
+        elif header is None:
+            header, header_line = row, line
+        else:
+            records.append((line, list(row)))
     if header is None:
         raise _Unreadable(1, "the file is empty; expected a header row naming the columns")
-    return header_line, header, records
+    return _Table(header_line, header, records, problems, delimiter)
 
 
-def _read_xlsx(data: bytes) -> _Table:
+def _csv_rows(lines: list[str], delimiter: str,
+              progress: Progress) -> Iterator[tuple[int, list[str] | Problem]]:
+    """(first line, cells) per record, or (line, Problem) for a record that is not CSV.
+
+    The csv module reads (fast, strict); a record it refuses is read again by
+    ``_lenient_record``, which also allows spaces after a closing quote, and reading goes on
+    after it: one bad line never hides the lines after it.
+    """
+    n = len(lines)
+    i = 0  # index of the first line not yet read
+    while i < n:
+        reader = csv.reader((lines[j] for j in range(i, n)), delimiter=delimiter, strict=True,
+                            skipinitialspace=True)
+        consumed = 0  # lines the reader has taken, counted from i
+        try:
+            for count, row in enumerate(reader, start=1):
+                yield i + consumed + 1, row
+                consumed = reader.line_num
+                if count % 2000 == 0:
+                    progress((i + consumed) / n)
+            return
+        except csv.Error:
+            start = i + consumed
+            line, result, i = _lenient_record(lines, start, delimiter)
+            yield line, result
+            progress(i / n)
+
+
+_LINE_ENDS = ("", "\n", "\r", "\r\n")
+
+
+def _lenient_record(lines: list[str], start: int,
+                    delimiter: str) -> tuple[int, list[str] | Problem, int]:
+    """The record that begins at ``lines[start]``, read as the csv module would but allowing
+    spaces between a closing quote and the delimiter. Returns (line, cells or the Problem,
+    index of the line to read next)."""
+    spaces = " " if delimiter == "\t" else " \t"
+    limit = csv.field_size_limit()
+    cells: list[str] = []
+    j, pos, line = start, 0, lines[start]
+    while True:
+        while pos < len(line) and line[pos] in spaces:
+            pos += 1
+        if not line.startswith('"', pos):  # an unquoted value runs to the delimiter
+            end = line.find(delimiter, pos)
+            if end == -1:
+                cells.append(line[pos:].rstrip("\r\n"))
+                return start + 1, cells, j + 1
+            cells.append(line[pos:end])
+            pos = end + 1
+            continue
+        pos += 1
+        parts: list[str] = []
+        size = 0
+        while True:
+            close = line.find('"', pos)
+            if close == -1:
+                parts.append(line[pos:])
+                size += len(line) - pos
+                j += 1
+                if j >= len(lines) or size > limit:
+                    return start + 1, Problem(
+                        start + 1, "", "a quoted value starts on this line but its closing "
+                                       'quote is missing (a stray " ?)'), start + 1
+                line, pos = lines[j], 0
+                continue
+            parts.append(line[pos:close])
+            if line.startswith('"', close + 1):  # "" is a quote inside the value
+                parts.append('"')
+                pos = close + 2
+                continue
+            pos = close + 1
+            break
+        cells.append("".join(parts))
+        while pos < len(line) and line[pos] in spaces:
+            pos += 1
+        if line.startswith(delimiter, pos):
+            pos += 1
+            continue
+        rest = line[pos:]
+        if rest in _LINE_ENDS:
+            return start + 1, cells, j + 1
+        after = rest.rstrip("\r\n")
+        return j + 1, Problem(
+            j + 1, "", f"text after the closing quote of a quoted value ({_shown(after, 20)}); "
+                       'put the whole value inside the quotes and double any quote in it ("")'
+        ), j + 1
+
+
+def _read_xlsx(data: bytes, progress: Progress) -> _Table:
     import zipfile
 
     from openpyxl import load_workbook
@@ -278,12 +461,15 @@ def _read_xlsx(data: bytes) -> _Table:
         raise _Unreadable(1, "this is not a readable Excel (.xlsx) file") from None
     try:
         sheet = book.worksheets[0]
+        declared = getattr(sheet, "max_row", None) or 0  # the size the file says it has
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # some tools write a wrong size; read every cell instead
         header: list[str] | None = None
         header_line = 1
         records: list[tuple[int, list[object]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if declared and number % 2000 == 0:
+                progress(min(number / declared, 0.99))
             cells = ["" if v is None else v for v in values]
             if not any(str(c).strip() for c in cells):
                 continue
@@ -299,28 +485,26 @@ def _read_xlsx(data: bytes) -> _Table:
         book.close()
     if header is None:
         raise _Unreadable(1, "the sheet is empty; expected a header row naming the columns")
-    return header_line, header, records
+    return _Table(header_line, header, records, [])
 
 
 def _normalise_header(cell: str) -> str:
     return re.sub(r"[\s\-]+", "_", cell.replace("\ufeff", "").strip().lower())
 
 
-def _check(
-    kind: str, header_line: int, header: list[str], records: list[tuple[int, list[object]]]
-) -> ParsedFile:
+def _check(kind: str, table: _Table, progress: Progress) -> ParsedFile:
     cols = _columns(kind)
     by_name = {c.name: c for c in cols}
     problems: list[Problem] = []
     position: dict[str, int] = {}
     ignored: list[str] = []
-    for i, raw in enumerate(header):
+    for i, raw in enumerate(table.header):
         name = _normalise_header(raw)
         if not name:
             continue
         if name in by_name:
             if name in position:
-                problems.append(Problem(header_line, name, "appears twice in the header"))
+                problems.append(Problem(table.header_line, name, "appears twice in the header"))
             position[name] = i
         else:
             ignored.append(raw.strip())
@@ -328,47 +512,57 @@ def _check(
     if missing:
         expected = ", ".join(c.name for c in cols)
         problems.append(Problem(
-            header_line, "", f"missing required column{'s' if len(missing) > 1 else ''} "
-                   f"{', '.join(missing)} (a {kind} file has: {expected})"))
+            table.header_line, "", f"missing required column{'s' if len(missing) > 1 else ''} "
+                                   f"{', '.join(missing)} (a {kind} file has: {expected})"))
     present = tuple(c.name for c in cols if c.name in position)
     empty = _typed_frame(kind, {c.name: [] for c in cols}, [])
     if problems:
-        return ParsedFile(kind, empty, present, tuple(ignored), problems)
+        return ParsedFile(kind, empty, present, tuple(ignored),
+                          sort_problems(kind, problems + table.problems))
 
-    width = len(header)
+    problems = list(table.problems)
+    convention = _file_convention(cols, position, table)
+    convert = {**_CONVERTERS, "amount": partial(_amount, convention=convention),
+               "count": partial(_count, convention=convention)}
+    width = len(table.header)
     values: dict[str, list[object]] = {c.name: [] for c in cols}
     lines: list[int] = []
-    for line, cells in records:
+    valid: list[bool] = []
+    n = len(table.records)
+    for done, (line, cells) in enumerate(table.records, start=1):
+        if done % 2000 == 0:
+            progress(done / n)
         extra = [c for c in cells[width:] if str(c).strip()]
-        if extra:
+        if extra:  # the values are out of place: nothing in this row can be trusted
             problems.append(Problem(
                 line, "", f"{width + len(extra)} values but the header names {width} columns "
                           "(a delimiter inside a value? quote that value)"))
             continue
         row_ok = True
-        parsed: dict[str, object] = {}
         for col in cols:
             if col.name not in position:
-                parsed[col.name] = _BLANK_DEFAULTS.get(col.type)  # what a new row gets
-                continue
-            i = position[col.name]
-            raw = cells[i] if i < len(cells) else ""
-            try:
-                parsed[col.name] = _convert(col, raw)
-            except ValueError as exc:
-                row_ok = False
-                problems.append(Problem(line, col.name, str(exc)))
+                value = _BLANK_DEFAULTS.get(col.type)  # what a new row gets
+            else:
+                i = position[col.name]
+                raw = cells[i] if i < len(cells) else ""
+                try:
+                    value = _convert(col, raw, convert)
+                except ValueError as exc:
+                    row_ok = False
+                    value = None
+                    problems.append(Problem(line, col.name, str(exc)))
+            values[col.name].append(value)
+        lines.append(line)
+        valid.append(row_ok)
         if len(problems) >= MAX_COLLECTED:
             break
-        if row_ok:
-            lines.append(line)
-            for name, v in parsed.items():
-                values[name].append(v)
-    frame = _typed_frame(kind, values, lines)
-    if not problems:
-        frame, duplicates = _collapse_duplicates(kind, frame)
-        problems.extend(duplicates)
-    return ParsedFile(kind, frame.reset_index(drop=True), present, tuple(ignored), problems)
+    every = _typed_frame(kind, values, lines)
+    frame, duplicates = _collapse_duplicates(
+        kind, every[pd.Series(valid, index=every.index, dtype=bool)])
+    problems = sort_problems(kind, problems + duplicates)
+    whole = len(frame) == len(every)  # no row left out: the rows are every row
+    return ParsedFile(kind, frame.reset_index(drop=True), present, tuple(ignored), problems,
+                      all_rows=None if whole else every)
 
 
 def typed(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -407,22 +601,27 @@ def _typed_frame(kind: str, values: Mapping[str, list], lines: list[int]) -> pd.
 
 
 def _collapse_duplicates(kind: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """Rows repeating another row exactly are dropped (an export may hold them); rows sharing
-    a natural key but differing elsewhere are problems: which one should win is unclear."""
-    values = frame.drop(columns="line").astype("string").fillna("\x00")
-    frame = frame[~values.duplicated()]
-    key = list(NATURAL_KEYS[kind])
-    shown = values.loc[frame.index, key]
-    dup = shown.duplicated(keep=False)
-    if not dup.any():
+    """Ratings and engagements keep every row (see the module docstring). For accounts and
+    stakeholders a row repeating another exactly is dropped (it says the same twice), and
+    each row whose values differ from the first row of its key is a problem: which one
+    should win is unclear."""
+    if frame.empty or kind in REPEATABLE_KINDS:
         return frame, []
-    first_line = frame.loc[dup, "line"].groupby([shown.loc[dup, k] for k in key]).transform("min")
+    values = frame.drop(columns="line").astype("string").fillna("\x00")
+    keep = ~values.duplicated()
+    frame, values = frame[keep], values[keep]
+    key = list(NATURAL_KEYS[kind])
+    groups = [values[k] for k in key]
+    row = pd.util.hash_pandas_object(values, index=False)
+    differs = row != row.groupby(groups).transform("first")  # rows are in line order
+    if not differs.any():
+        return frame, []
+    first_line = frame["line"].groupby(groups).transform("min")
     what = ", ".join(key)
     problems = [
         Problem(int(line), "", f"same {what} as line {first} but different values; "
                                "keep one of the two rows")
-        for line, first in zip(frame.loc[dup, "line"], first_line, strict=True)
-        if line != first
+        for line, first in zip(frame.loc[differs, "line"], first_line[differs], strict=True)
     ]
     return frame, problems
 
@@ -453,12 +652,13 @@ def _shown(raw: object, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _convert(col: Column, raw: object) -> object:
+def _convert(col: Column, raw: object,
+             convert: Mapping[str, Callable[[object], object]] | None = None) -> object:
     if _blank(raw):
         if col.required:
             raise ValueError(f"is empty; every row needs a {col.name}")
         return _BLANK_DEFAULTS.get(col.type)
-    return _CONVERTERS[col.type](raw)
+    return (convert or _CONVERTERS)[col.type](raw)
 
 
 def _text(raw: object) -> str:
@@ -475,50 +675,117 @@ def _email(raw: object) -> str:
     return text.lower()
 
 
-_NUMBER_PATTERNS: tuple[tuple[re.Pattern, Callable[[str], str] | None], ...] = (
-    (re.compile(r"^\d+$"), lambda s: s),
-    (re.compile(r"^\d*\.\d+$"), lambda s: s),  # decimal point
-    (re.compile(r"^\d+,(\d{1,2}|\d{4,})$"), lambda s: s.replace(",", ".")),  # decimal comma
-    (re.compile(r"^\d+,\d{3}$"), None),  # 1,234: thousands or decimals? ambiguous
-    (re.compile(r"^\d{1,3}(,\d{3})+\.\d+$"), lambda s: s.replace(",", "")),  # 1,234.5
-    (re.compile(r"^\d{1,3}(\.\d{3})+,\d+$"),
-     lambda s: s.replace(".", "").replace(",", ".")),  # 1.234,5
-    (re.compile(r"^\d{1,3}(,\d{3}){2,}$"), lambda s: s.replace(",", "")),  # 1,234,567
-    (re.compile(r"^\d{1,3}(\.\d{3}){2,}$"), lambda s: s.replace(".", "")),  # 1.234.567
-    (re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$"), lambda s: s),  # 1e6
-)
+@dataclass(frozen=True)
+class _Convention:
+    """How a file writes numbers: its decimal separator ('.' or ','), None when unknown;
+    ``mixed`` when its values show both."""
+
+    decimal: str | None = None
+    mixed: bool = False
 
 
-def _number(raw: object) -> float:
+_UNKNOWN = _Convention()
+# Number forms, matched in this order on the digits without sign (see the module docstring).
+_PLAIN = re.compile(r"\d+")
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}([.,])\d{3}")  # 1.234 or 1,234: thousands or decimals?
+_POINT = re.compile(r"\d*\.\d+|[1-9]\d{0,2}(,\d{3})+(\.\d+)?")  # 1.5, 1234.567, 1,234,567.8
+_COMMA = re.compile(r"\d*,\d+|[1-9]\d{0,2}(\.\d{3})+(,\d+)?")  # 1,5, 1234,567, 1.234.567,8
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+-]?\d+")  # 1e6
+_NUMERIC_TYPES = ("amount", "count")  # the columns whose values show a file's convention
+
+
+class _Ambiguous(ValueError):
+    """A value with one separator and three digits after it, in a file that does not say
+    which separator is its decimal one."""
+
+    def __init__(self, message: str, digits: str):
+        super().__init__(message)
+        self.digits = digits  # the value read as thousands: what to write for a count
+
+
+def _number_text(raw: object) -> tuple[int, str]:
+    text = _as_text(raw).replace("\u00a0", "").replace("\u202f", "")
+    sign = -1 if text.startswith("-") else 1
+    return sign, text[1:] if text[:1] in "+-" else text
+
+
+def _decimal_mark(raw: object) -> str | None:
+    """The decimal separator a cell shows ('.' or ','), None when it shows none."""
+    if not isinstance(raw, str):
+        return None  # Excel number cells carry no separator
+    body = _number_text(raw)[1]
+    if _AMBIGUOUS.fullmatch(body):
+        return None
+    if _POINT.fullmatch(body):
+        return "."
+    if _COMMA.fullmatch(body):
+        return ","
+    return None
+
+
+def _file_convention(cols: tuple[Column, ...], position: Mapping[str, int],
+                     table: _Table) -> _Convention:
+    """The decimal separator the file's amounts and counts show, else its delimiter's."""
+    at = [position[c.name] for c in cols if c.type in _NUMERIC_TYPES and c.name in position]
+    seen: set[str] = set()
+    if at:
+        for _, cells in table.records:
+            for i in at:
+                mark = _decimal_mark(cells[i]) if i < len(cells) else None
+                if mark:
+                    seen.add(mark)
+            if len(seen) == 2:
+                break
+    if len(seen) == 2:
+        return _Convention(None, mixed=True)
+    if seen:
+        return _Convention(seen.pop())
+    if table.delimiter == ",":  # a decimal comma would need quotes in every cell
+        return _Convention(".")
+    return _UNKNOWN
+
+
+def _number(raw: object, convention: _Convention = _UNKNOWN) -> float:
     if isinstance(raw, bool):
         raise ValueError(f"{_shown(raw)} is not a number")
     if isinstance(raw, int | float):
         if not math.isfinite(raw):
             raise ValueError(f"{_shown(raw)} is not a number")
         return float(raw)
-    text = _as_text(raw).replace("\u00a0", "").replace("\u202f", "")
-    sign = -1 if text.startswith("-") else 1
-    body = text[1:] if text[:1] in "+-" else text
-    for pattern, fix in _NUMBER_PATTERNS:
-        if pattern.match(body):
-            if fix is None:
-                whole, frac = body.split(",")
-                raise ValueError(
-                    f"{_shown(raw)} is ambiguous: write {whole}{frac} for thousands or "
-                    f"{whole}.{frac} for a decimal"
-                )
-            value = float(fix(body))
-            if not math.isfinite(value):
-                break
-            return sign * value
-    raise ValueError(f"{_shown(raw)} is not a number")
+    sign, body = _number_text(raw)
+    value: float | None = None
+    if _PLAIN.fullmatch(body):
+        value = float(body)
+    elif match := _AMBIGUOUS.fullmatch(body):
+        sep = match.group(1)
+        if convention.decimal is None:
+            whole, frac = body.split(sep)
+            lead = "-" if sign < 0 else ""
+            name = "point" if sep == "." else "comma"
+            why = ("this file's numbers use both the point and the comma as decimal separator"
+                   if convention.mixed else "no other number in this file shows which")
+            raise _Ambiguous(
+                f"{_shown(raw)} is ambiguous: write {lead}{whole}{frac} if the {name} "
+                f"separates thousands, or {lead}{whole}{sep}{frac}0 if it is the decimal "
+                f"{name} ({why})", f"{lead}{whole}{frac}")
+        value = float(body.replace(",", ".") if sep == convention.decimal
+                      else body.replace(sep, ""))
+    elif _POINT.fullmatch(body):
+        value = float(body.replace(",", ""))
+    elif _COMMA.fullmatch(body):
+        value = float(body.replace(".", "").replace(",", "."))
+    elif _SCIENTIFIC.fullmatch(body):
+        value = float(body)
+    if value is None or not math.isfinite(value):
+        raise ValueError(f"{_shown(raw)} is not a number")
+    return sign * value
 
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
 
 
-def _whole(raw: object, what: str) -> int:
-    value = _number(raw)
+def _whole(raw: object, what: str, convention: _Convention = _UNKNOWN) -> int:
+    value = _number(raw, convention)
     if not value.is_integer():
         if isinstance(raw, str) and _GROUPED.match(raw.strip()):
             digits = re.sub(r"[.,]", "", raw.strip())
@@ -528,17 +795,29 @@ def _whole(raw: object, what: str) -> int:
     return int(value)
 
 
-def _count(raw: object) -> int:
-    value = _whole(raw, "a count of people")
+def _count(raw: object, convention: _Convention = _UNKNOWN) -> int:
+    try:
+        value = _whole(raw, "a count of people", convention)
+    except _Ambiguous as exc:  # a count has no decimals: only the thousands reading is left
+        raise ValueError(f"{_shown(raw)} is ambiguous: write {exc.digits} without a "
+                         "thousands separator") from None
     if value < 0 or value > 10**9:
         raise ValueError(f"{_shown(raw)} is out of range (0 or more)")
     return value
 
 
-def _amount(raw: object) -> float:
-    value = float(_number(raw))
+def _amount(raw: object, convention: _Convention = _UNKNOWN) -> float:
+    value = float(_number(raw, convention))
     if value < 0 or value >= 1e15:
         raise ValueError(f"{_shown(raw)} is out of range (0 or more)")
+    return value
+
+
+def _cadence(raw: object) -> int:
+    value = _whole(raw, "touches per quarter")
+    if not 0 <= value <= MAX_CADENCE_PER_QUARTER:
+        raise ValueError(f"{_shown(raw)} is out of range; use a whole number 0 to "
+                         f"{MAX_CADENCE_PER_QUARTER} (touches per quarter)")
     return value
 
 
@@ -646,6 +925,7 @@ _CONVERTERS: dict[str, Callable[[object], object]] = {
     "email": _email,
     "count": _count,
     "amount": _amount,
+    "cadence": _cadence,
     "date": _date,
     "bool": _bool,
     "criterion": _criterion,
@@ -668,6 +948,7 @@ _DTYPES: dict[str, str] = {
     "email": "string",
     "count": "Int64",
     "amount": "Float64",
+    "cadence": "Int64",
     "date": "object",  # datetime.date or None
     "bool": "boolean",
     "criterion": "string",
@@ -698,7 +979,7 @@ def export_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             s = s.fillna("").astype(str).map(_roles_for_people)
         elif col.type == "stance":
             s = s.astype("Int64").map(roles.stance_label, na_action="ignore")
-        elif col.type in ("count", "rating", "sentiment"):
+        elif col.type in ("count", "cadence", "rating", "sentiment"):
             s = s.astype("Int64")
         elif col.type == "amount":
             s = s.astype("Float64")

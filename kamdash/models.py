@@ -44,6 +44,10 @@ class EngagementKind(StrEnum):
 CADENCE_KINDS: tuple[str, ...] = ("visit", "meeting", "call", "qbr", "workshop")
 
 
+# The most touches per quarter an account's agreed cadence may ask: one every working day.
+MAX_CADENCE_PER_QUARTER = 90
+
+
 class ManagerRole(StrEnum):
     kam = "kam"  # key account manager: a handful of key accounts
     account_manager = "account_manager"  # 10-20 ordinary accounts
@@ -84,7 +88,8 @@ class Account(SQLModel, table=True):
     annual_revenue: float | None = Field(default=None, description="our revenue, last 12 months")
     customer_since: date | None = None
     manager_id: int | None = Field(default=None, foreign_key="manager.id", index=True)
-    # Agreed engagement cadence override (touches per quarter); None -> tier default.
+    # Agreed engagement cadence override (touches per quarter, 0..MAX_CADENCE_PER_QUARTER);
+    # None -> the tier default.
     cadence_per_quarter: int | None = None
 
 

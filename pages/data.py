@@ -74,7 +74,11 @@ with st.expander(f"Columns of the {kind} file", icon=":material/table:"):
         "CSV in UTF-8 (with or without BOM), comma- or semicolon-separated, or an Excel .xlsx "
         "file (first sheet). Header names are matched ignoring case; other columns are "
         "ignored; a column left out keeps what is saved. Dates as YYYY-MM-DD. "
-        "A decimal comma works where it cannot be misread (1,5 or 1.234,56)."
+        "Numbers follow the convention the file's own numbers show (1.234,56 or 1,234.56); "
+        "a value that could be read two ways, such as 1.234 on its own, is refused with what "
+        "to write instead."
+        + (" Without a stakeholder or summary column, engagements match what is saved "
+           "whatever their person or summary." if kind == "engagements" else "")
     )
     sample = imports.sample_file(kind)
     if sample is not None:
@@ -89,15 +93,16 @@ uploaded = st.file_uploader(
 )
 if uploaded is not None:
     parsed = imports.parse_upload(kind, uploaded.name, uploaded.getvalue())
-    if not parsed.ok:
-        show_problems(parsed.problems)
+    problems = imports.check_upload(kind, uploaded.name, uploaded.getvalue())
+    if problems:
+        show_problems(problems)
     else:
         rows = parsed.rows
         st.markdown(f"**{len(rows):,} {kind if len(rows) != 1 else kind[:-1]}** ready to import "
-                    f"from {uploaded.name!r}.")
+                    f"from “{plain(uploaded.name)}”.")
         if parsed.ignored_columns:
             st.caption("Not imported (not a documented column): "
-                       + ", ".join(parsed.ignored_columns))
+                       + ", ".join(plain(c) for c in parsed.ignored_columns))
         preview = io.export_frame(kind, rows.head(200))[list(parsed.present)]
         preview.insert(0, "line", rows["line"].head(200).to_numpy())
         st.dataframe(preview, hide_index=True, width="stretch", key="data_preview")

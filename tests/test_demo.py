@@ -428,3 +428,48 @@ def test_demotion_story_is_a_big_old_key_account_outside_the_top_n(story_db):
     revenue_rank = accounts["annual_revenue"].rank(ascending=False)
     assert revenue_rank[acc] <= 3
     assert accounts.loc[acc, "status_since"] <= pd.Timestamp(TODAY - timedelta(days=4 * 365))
+
+
+def _dump(url: str) -> dict[str, list[tuple]]:
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        return {t.__tablename__: [tuple(r) for r in conn.execute(
+                    select(t.__table__).order_by(*t.__table__.primary_key.columns))]
+                for t in (Manager, Account, Rating, Stakeholder, Engagement, AccountMonth,
+                          Designation)}
+
+
+def test_the_demo_command_with_the_same_seed_and_day_writes_identical_databases(
+        tmp_path, monkeypatch, capsys):
+    from kamdash.__main__ import main
+
+    dumps = []
+    for name in ("a.db", "b.db"):
+        url = f"sqlite:///{tmp_path / name}"
+        monkeypatch.setenv("KAMDASH_DATABASE_URL", url)
+        assert main(["demo", "--accounts", "25", "--seed", "3", "--today", "2026-06-30"]) == 0
+        dumps.append(_dump(url))
+    assert dumps[0] == dumps[1]
+    days = store.export_rows(db.make_engine(f"sqlite:///{tmp_path / 'a.db'}"), "engagements")
+    assert pd.to_datetime(days["date"]).max() <= pd.Timestamp("2026-06-30")
+
+
+def test_the_demo_day_defaults_to_kamdash_today(tmp_path, monkeypatch):
+    from kamdash.__main__ import main
+
+    url = f"sqlite:///{tmp_path / 'fixed.db'}"
+    monkeypatch.setenv("KAMDASH_DATABASE_URL", url)
+    monkeypatch.setenv("KAMDASH_TODAY", "2025-03-31")
+    assert main(["demo", "--accounts", "25"]) == 0
+    days = store.export_rows(db.make_engine(url), "engagements")["date"]
+    assert pd.to_datetime(days).max() <= pd.Timestamp("2025-03-31")
+    assert pd.to_datetime(days).max() >= pd.Timestamp("2025-03-01")
+
+
+def test_a_demo_day_that_is_not_a_date_is_a_usage_error(monkeypatch, capsys):
+    from kamdash.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--today", "31/03/2025"])
+    assert exit_.value.code == 2
+    assert "'31/03/2025' is not a date; write YYYY-MM-DD" in capsys.readouterr().err

@@ -160,7 +160,10 @@ def test_amounts_accept_a_decimal_comma_only_where_it_cannot_be_misread(text, ex
 
 
 @pytest.mark.parametrize("text, message", [
-    ("1,234", "'1,234' is ambiguous: write 1234 for thousands or 1.234 for a decimal"),
+    ("1,234", "'1,234' is ambiguous: write 1234 if the comma separates thousands, or 1,2340 "
+              "if it is the decimal comma (no other number in this file shows which)"),
+    ("1.234", "'1.234' is ambiguous: write 1234 if the point separates thousands, or 1.2340 "
+              "if it is the decimal point (no other number in this file shows which)"),
     ("12 EUR", "'12 EUR' is not a number"),
     ("-5", "'-5' is out of range (0 or more)"),
     ("1.2.3", "'1.2.3' is not a number"),
@@ -262,17 +265,40 @@ def test_unknown_role_stance_and_influence_words_are_named():
 # --- duplicates --------------------------------------------------------------------------------
 
 
-def test_a_row_repeated_exactly_is_imported_once():
+def test_an_account_or_person_repeated_exactly_is_read_once():
+    assert rows("accounts", "name,city\nAcme,Berlin\nAcme,Berlin\n")["line"].tolist() == [2]
+    assert rows("stakeholders", "account,name\nA,Ann\nA,Ann\n")["line"].tolist() == [2]
+
+
+def test_ratings_and_engagements_repeated_exactly_keep_every_row_as_history():
     text = RATINGS_HEADER + "A,solvency,5,2025-01-01,\nA,solvency,5,2025-01-01,\n"
-    assert rows("ratings", text)["line"].tolist() == [2]
+    assert rows("ratings", text)["line"].tolist() == [2, 3]
+    text = "account,date,kind,summary\nA,2025-01-01,call,Hi\nA,2025-01-01,call,Hi\n"
+    assert rows("engagements", text)["line"].tolist() == [2, 3]
+
+
+def test_two_identical_engagements_may_have_gone_differently():
+    text = "account,date,kind,summary,sentiment\nA,2025-01-01,call,Hi,1\nA,2025-01-01,call,Hi,-1\n"
+    assert rows("engagements", text)["sentiment"].tolist() == [1, -1]
+
+
+def test_every_row_that_contradicts_the_first_of_its_key_is_named():
+    text = "name,city\nAcme,Berlin\nAcme,Bonn\nAcme,Köln\nAcme,Berlin\n"
+    assert problems("accounts", text) == [
+        "line 3: same name as line 2 but different values; keep one of the two rows",
+        "line 4: same name as line 2 but different values; keep one of the two rows",
+    ]
+
+
+def test_two_ratings_of_one_day_are_both_kept_in_file_order():
+    text = RATINGS_HEADER + "A,solvency,5,2025-01-01,\nA,solvency,6,2025-01-01,\n"
+    assert rows("ratings", text)["value"].tolist() == [5, 6]
 
 
 def test_two_rows_with_the_same_key_but_different_values_are_a_problem():
-    text = RATINGS_HEADER + "A,solvency,5,2025-01-01,\nB,solvency,5,2025-01-01,\n" \
-                            "A,Solvency,6,2025-01-01,\n"
-    assert problems("ratings", text) == [
-        "line 4: same account, criterion, rated_on as line 2 but different values; keep one "
-        "of the two rows"]
+    text = "account,name,title\nA,Ann,CFO\nB,Ann,CFO\nA,ann,CEO\nA,Ann,CEO\n"
+    assert problems("stakeholders", text) == [
+        "line 5: same account, name as line 2 but different values; keep one of the two rows"]
 
 
 # --- problems ----------------------------------------------------------------------------------
@@ -324,11 +350,12 @@ def test_export_writes_the_documented_columns_in_order_with_file_values():
         "name": ["Acme", "Bolt"], "industry": ["Steel", None], "country": [None, None],
         "city": [None, None], "employees": [1200, None], "annual_revenue": [1234.5, None],
         "customer_since": [date(2020, 1, 2), None], "kam_email": ["a@x.com", None],
-        "is_key": [True, False]}))
+        "is_key": [True, False], "cadence_per_quarter": [6, None]}))
     assert io.to_csv("accounts", frame).decode() == (
-        "name,industry,country,city,employees,annual_revenue,customer_since,kam_email,is_key\n"
-        "Acme,Steel,,,1200,1234.5,2020-01-02,a@x.com,yes\n"
-        "Bolt,,,,,,,,no\n")
+        "name,industry,country,city,employees,annual_revenue,customer_since,kam_email,is_key,"
+        "cadence_per_quarter\n"
+        "Acme,Steel,,,1200,1234.5,2020-01-02,a@x.com,yes,6\n"
+        "Bolt,,,,,,,,no,\n")
 
 
 def test_every_kind_survives_a_round_trip_through_csv_and_excel():

@@ -47,6 +47,8 @@ if hasattr(store, "save_stakeholders"):
 if hasattr(store, "log_engagement"):
     WRITES["log_engagement"] = lambda e: store.log_engagement(
         e, 1, date(2025, 2, 1), "call", "Quick check-in", 1)
+if hasattr(store, "clear_all"):
+    WRITES["clear_all"] = lambda e: store.clear_all(e)
 if hasattr(store, "set_cadence"):
     WRITES["set_cadence"] = lambda e: store.set_cadence(e, 1, 4)
 

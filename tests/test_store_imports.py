@@ -184,17 +184,21 @@ def test_a_changed_manager_or_stance_updates_only_that_person(engine):
         ("Jonas Weber", 1, None), ("Katrin Vogel", 0, None), ("Katrin Vogel", 1, None)]
 
 
-def test_unknown_roles_and_managers_are_listed_and_nothing_is_written(engine):
+def test_unknown_roles_and_managers_are_listed_together_and_nothing_is_written(engine):
     imp(engine, "accounts", ACCOUNTS)
     assert rejected(engine, "stakeholders", "account,name,roles,reports_to\n"
                                             "Acme,Ann,Economic Buyer; Wizard,\n"
                                             "Acme,Bob,,Nobody\n"
                                             "Acme,Cy,,Cy\n"
-                                            "Bolt,Dee,,Ann\n") == [
+                                            "Bolt,Dee,,Ann\n"
+                                            "Acme,Eve,,Ann\n") == [
         "line 2, column roles: 'Wizard' is not a buying role; use buyer, user, decision maker, "
         "influencer or ambassador (CRM words such as Economic Buyer, End User, Approver, "
         "Evaluator or Champion work too)",
-    ]
+        "line 3, column reports_to: no stakeholder named 'Nobody' at 'Acme'",
+        "line 4, column reports_to: a person cannot report to themselves",
+        "line 5, column reports_to: no stakeholder named 'Ann' at 'Bolt'",
+    ]  # Eve reports to Ann, whose row is wrong but names her: fixing line 2 is enough
     assert rejected(engine, "stakeholders", "account,name,reports_to\n"
                                             "Acme,Bob,Nobody\nAcme,Cy,Cy\nBolt,Dee,Bob\n") == [
         "line 2, column reports_to: no stakeholder named 'Nobody' at 'Acme'",
@@ -268,7 +272,7 @@ def test_export_has_the_documented_columns_and_reimporting_it_changes_nothing(en
     assert store.export_rows(engine, "accounts").to_dict("records")[0] == dict(
         name="Acme", industry="Steel", country=None, city=None, employees=1200,
         annual_revenue=1000.5, customer_since=date(2020, 1, 2), kam_email="ann.berg@x.com",
-        is_key=True)
+        is_key=True, cadence_per_quarter=None)
     assert io.to_csv("stakeholders", store.export_rows(engine, "stakeholders")).decode() \
         .splitlines()[1] == ("Acme,Jonas Weber,Head of Maintenance,,User; Ambassador,medium,"
                              "mentor,Katrin Vogel,")
@@ -289,6 +293,8 @@ def test_the_sample_files_import_cleanly_into_an_empty_database_in_order(engine)
         result = store.import_file(engine, kind, data, f"{kind}.csv", today=TODAY)
         assert result.added > 0 and result.updated == 0
         assert store.import_file(engine, kind, data, f"{kind}.csv").changed is False
+    cadence = store.load_accounts(engine).set_index("name")["cadence_per_quarter"]
+    assert cadence.dropna().to_dict() == {"Alpenrot Maschinenbau": 8}  # the rest: the default
 
 
 # --- never a partial write -----------------------------------------------------------------

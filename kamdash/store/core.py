@@ -35,6 +35,7 @@ __all__ = [
     "ensure_writable",
     "read_only",
     "bump_version",
+    "clear_all",
     "data_version",
     "is_empty",
     "key_account_ids",
@@ -106,18 +107,36 @@ def is_empty(engine: Engine) -> bool:
 # --- bulk writes -------------------------------------------------------------------------
 
 
+def _delete_everything(session: Session) -> None:
+    for table in reversed(TABLES_IN_FK_ORDER):
+        session.exec(delete(table))
+
+
 def replace_all(engine: Engine, rows: Mapping[type[SQLModel], Iterable[Mapping]]) -> None:
     """Replace the whole portfolio with ``rows`` (plain dicts per table) in one transaction."""
     ensure_writable()
     with Session(engine) as session, session.begin():
-        for table in reversed(TABLES_IN_FK_ORDER):
-            session.exec(delete(table))
+        _delete_everything(session)
         for table in TABLES_IN_FK_ORDER:
             batch = list(rows.get(table, ()))
             if batch:
                 session.exec(insert(table), params=batch)
         _resync_id_sequences(session)
         bump_version(session)
+
+
+def clear_all(engine: Engine) -> dict[str, int]:
+    """Empty every table and keep the schema, for a user who brings their own CRM data
+    instead of the demo. One transaction; the data version moves on, so every cached read
+    refreshes. Returns how many rows each table held."""
+    ensure_writable()
+    with Session(engine) as session, session.begin():
+        counts = {model.__tablename__: session.exec(
+                      select(func.count()).select_from(model)).one()[0]
+                  for model in TABLES_IN_FK_ORDER}
+        _delete_everything(session)
+        bump_version(session)
+    return counts
 
 
 def _resync_id_sequences(session: Session) -> None:

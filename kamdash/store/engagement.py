@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from kamdash.models import (
     CADENCE_KINDS,
+    MAX_CADENCE_PER_QUARTER,
     Account,
     AccountMonth,
     Engagement,
@@ -60,7 +61,6 @@ MAX_SUMMARY = 2000  # characters: a few paragraphs of notes, not a pasted e-mail
 MAX_LOGGED_BY = 200
 SENTIMENTS = range(-2, 3)  # -2 very negative .. +2 very positive
 # An agreed cadence above one touch a day (a quarter has 90-92 days) is a typo, not a plan.
-MAX_CADENCE_PER_QUARTER = 90
 
 
 # --- month bucketing, per dialect ------------------------------------------------------------

@@ -6,7 +6,6 @@ frame until a write bumps it; nothing heavy is read per rerun. Never mutate a re
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pandas as pd
@@ -14,16 +13,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from kamdash import coverage, db, store
+from kamdash import coverage, db, settings, store
 
 
 class DatabaseNotReady(RuntimeError):
     """The app cannot open its database: unreachable, or read-only and not set up."""
-
-
-def _want_demo() -> bool:
-    """Seed the demo into an empty database on first start, unless KAMDASH_DEMO=0."""
-    return os.environ.get("KAMDASH_DEMO", "1").strip().lower() not in {"0", "false", "no"}
 
 
 @st.cache_resource(show_spinner="Opening the database (a fresh install seeds the demo first)…")
@@ -39,7 +33,7 @@ def _engine(url: str) -> Engine:
                 "Prepare it first without read-only mode, e.g. `python -m kamdash demo`.")
         return engine
     db.create_schema(engine)
-    if store.is_empty(engine) and _want_demo():
+    if store.is_empty(engine) and settings.demo_on_first_start():
         from kamdash import demo  # only a fresh install needs the generator
 
         demo.seed_demo(engine, today=today())
@@ -105,16 +99,7 @@ def scenarios() -> pd.DataFrame:
 # --- stakeholder coverage (issue 3) ---------------------------------------------------------
 
 
-def today() -> date:
-    """The day the app measures "days since contact" from: today, or KAMDASH_TODAY
-    (YYYY-MM-DD) when set, so that a demo or a test sees a fixed day."""
-    fixed = os.environ.get("KAMDASH_TODAY", "").strip()
-    if fixed:
-        try:
-            return date.fromisoformat(fixed)
-        except ValueError:
-            pass  # a typo must not break every page: fall back to the real date
-    return date.today()
+today = settings.today  # the day the pages measure from (KAMDASH_TODAY, else today)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

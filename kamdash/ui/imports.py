@@ -22,6 +22,18 @@ def parse_upload(kind: str, filename: str, content: bytes) -> io.ParsedFile:
     return io.parse(kind, content, filename)
 
 
+@st.cache_data(max_entries=4, show_spinner="Checking the file against what is saved…")
+def _check(url: str, data_version: int, kind: str, filename: str,
+           content: bytes) -> list[io.Problem]:
+    return store.check_file(data.engine(), parse_upload(kind, filename, content))
+
+
+def check_upload(kind: str, filename: str, content: bytes) -> list[io.Problem]:
+    """Every problem of an uploaded file, its own and against the database (unknown accounts,
+    people), in one list: cached per file and data version, so reruns do not check again."""
+    return _check(db.database_url(), data.version(), kind, filename, content)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _export(url: str, data_version: int, kind: str, fmt: str) -> bytes:
     frame = store.export_rows(data.engine(), kind)
