@@ -4,37 +4,11 @@ convention, the cadence column, and progress while reading and checking."""
 
 from __future__ import annotations
 
-import io as stdio
-
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from import_helpers import parse, problems, rows, xlsx
 
 from kamdash import io
-
-
-def parse(kind: str, text: str | bytes, filename: str = "f.csv") -> io.ParsedFile:
-    return io.parse(kind, text.encode() if isinstance(text, str) else text, filename)
-
-
-def problems(kind: str, text: str | bytes, filename: str = "f.csv") -> list[str]:
-    return [str(p) for p in parse(kind, text, filename).problems]
-
-
-def rows(kind: str, text: str | bytes, filename: str = "f.csv") -> pd.DataFrame:
-    parsed = parse(kind, text, filename)
-    assert [str(p) for p in parsed.problems] == []
-    return parsed.rows
-
-
-def xlsx(*table: list) -> bytes:
-    book = Workbook()
-    for r in table:
-        book.active.append(r)
-    buffer = stdio.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
 
 # --- quoted values with spaces around them ----------------------------------------------------
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from import_helpers import TODAY, imp, rejected, rows_of, snapshot
 
 from kamdash import io, store
-from kamdash.models import Account, Engagement, Meta, Rating, Stakeholder
+from kamdash.models import Account, Engagement, Rating, Stakeholder
 
-TODAY = date(2026, 3, 1)
 DAY = date(2025, 1, 1)
 ACCOUNTS = "name,industry\nAcme,Steel\nBolt,Retail\n"
 CRITERIA = ("product_fit, avg_transaction_size, revenue_potential, purchase_process, "
@@ -21,34 +20,20 @@ CRITERIA = ("product_fit, avg_transaction_size, revenue_potential, purchase_proc
             "geographic_fit, strategic_value")
 
 
-def imp(engine, kind: str, text: str, filename: str = "f.csv", **kw) -> store.ImportResult:
-    return store.import_file(engine, kind, text.encode(), filename, today=TODAY, **kw)
+
 
 
 def counts(result: store.ImportResult) -> tuple[int, int, int]:
     return result.added, result.updated, result.unchanged
 
 
-def snapshot(engine) -> dict[str, list[tuple]]:
-    with engine.connect() as conn:
-        return {
-            t.__tablename__: sorted(map(tuple, conn.execute(select(t.__table__)).all()), key=repr)
-            for t in (*store.TABLES_IN_FK_ORDER, Meta)
-        }
 
 
-def rows_of(engine, model, *cols) -> list[tuple]:
-    with engine.connect() as conn:
-        return sorted(map(tuple, conn.execute(select(*[getattr(model, c) for c in cols])).all()),
-                      key=repr)
 
 
-def rejected(engine, kind: str, text: str) -> list[str]:
-    before = snapshot(engine)
-    with pytest.raises(io.ImportRejected) as exc:
-        imp(engine, kind, text)
-    assert snapshot(engine) == before  # nothing written, not even the data version
-    return [str(p) for p in exc.value.problems]
+
+
+
 
 
 def seed(engine, engagements=(), ratings=()) -> None:

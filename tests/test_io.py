@@ -10,32 +10,21 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from import_helpers import problems, rows, xlsx
+from openpyxl import load_workbook
 
 from kamdash import io
 
 RATINGS_HEADER = "account,criterion,value,rated_on,rated_by\n"
 
 
-def problems(kind: str, text: str | bytes, filename: str = "f.csv") -> list[str]:
-    data = text.encode() if isinstance(text, str) else text
-    return [str(p) for p in io.parse(kind, data, filename).problems]
 
 
-def rows(kind: str, text: str | bytes, filename: str = "f.csv") -> pd.DataFrame:
-    data = text.encode() if isinstance(text, str) else text
-    parsed = io.parse(kind, data, filename)
-    assert parsed.problems == []
-    return parsed.rows
 
 
-def xlsx(*table: list) -> bytes:
-    book = Workbook()
-    for r in table:
-        book.active.append(r)
-    buffer = stdio.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+
 
 
 # --- reading the file ----------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from import_helpers import TODAY, imp, rejected, rows_of, snapshot
 from sqlalchemy import select
 
 from kamdash import io, store
@@ -16,12 +16,10 @@ from kamdash.models import (
     Designation,
     Engagement,
     Manager,
-    Meta,
     Rating,
     Stakeholder,
 )
 
-TODAY = date(2026, 3, 1)
 ACCOUNTS = (
     "name,industry,employees,annual_revenue,customer_since,kam_email,is_key\n"
     "Acme,Steel,1200,1000.5,2020-01-02,ann.berg@x.com,yes\n"
@@ -29,31 +27,16 @@ ACCOUNTS = (
 )
 
 
-def imp(engine, kind: str, text: str, filename: str = "f.csv", **kw) -> store.ImportResult:
-    return store.import_file(engine, kind, text.encode(), filename, today=TODAY, **kw)
 
 
-def snapshot(engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove that nothing changed."""
-    with engine.connect() as conn:
-        return {
-            t.__tablename__: sorted(map(tuple, conn.execute(select(t.__table__)).all()), key=repr)
-            for t in (*store.TABLES_IN_FK_ORDER, Meta)
-        }
 
 
-def rows_of(engine, model, *cols) -> list[tuple]:
-    with engine.connect() as conn:
-        return sorted(map(tuple, conn.execute(select(*[getattr(model, c) for c in cols])).all()),
-                      key=repr)
 
 
-def rejected(engine, kind: str, text: str) -> list[str]:
-    before = snapshot(engine)
-    with pytest.raises(io.ImportRejected) as exc:
-        imp(engine, kind, text)
-    assert snapshot(engine) == before  # nothing written, not even the data version
-    return [str(p) for p in exc.value.problems]
+
+
+
+
 
 
 # --- accounts ------------------------------------------------------------------------------
