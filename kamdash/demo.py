@@ -9,7 +9,9 @@ Four story accounts exist at any size (n >= 20), so a presenter can walk through
 - ``STORY_SINGLE_THREADED``: a key account whose whole recent contact runs through one person.
 - ``STORY_RISING``: not key today, but fast-growing and rated so well it would be promoted.
 - ``STORY_DECLINING``: a key account with falling engagement, satisfaction and revenue.
-- ``STORY_DEMOTION``: a big, long-standing key account that today's criteria would demote.
+- ``STORY_DEMOTION``: a big, long-standing key account that today's criteria would demote;
+  since a new CEO arrived half a year ago satisfaction and orders slip, and its health with
+  them.
 """
 
 from __future__ import annotations
@@ -661,8 +663,10 @@ def _account_months(
             noise_sd = 0.02
             slide = np.clip((t + 9) / 8, 0, 1)  # 8.5 -> 5.5 over the last nine months
             sat = 8.5 - 3.0 * slide + rng.normal(0, 0.12, HISTORY_MONTHS)
-        elif p.story == STORY_DEMOTION:
-            sat = 6.8 + rng.normal(0, 0.25, HISTORY_MONTHS)
+        elif p.story == STORY_DEMOTION:  # a new CEO, half a year ago, who does not rate us
+            slide = np.clip((t + 6) / 5, 0, 1)  # 0 until six months ago, 1 from last month
+            sat = 7.6 - 2.4 * slide + rng.normal(0, 0.25, HISTORY_MONTHS)
+            trend = np.where(t > -6, 0.98 ** (t + 6), 1.0)  # orders ease off 2% a month
         raw = trend * season * np.exp(rng.normal(0, noise_sd, HISTORY_MONTHS))
         if p.story == STORY_DECLINING and raw[-3:].sum() >= 0.9 * raw[-6:-3].sum():
             raw[-3:] *= 0.85 * raw[-6:-3].sum() / raw[-3:].sum()  # keep the slide visible
