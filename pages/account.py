@@ -7,7 +7,7 @@ from kamdash import coverage, roles, store
 from kamdash.charts import coverage as coverage_charts
 from kamdash.formatting import money
 from kamdash.ui import data
-from kamdash.ui.account_health import render_health_and_engagement, render_log_engagement
+from kamdash.ui.account_health import render_engagement, render_health, render_log_engagement
 from kamdash.ui.account_picker import pick_account, plain
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.stakeholder_editor import render_editor
@@ -63,7 +63,6 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
     role_rows = report.roles[report.roles["account_id"] == account_id]
     gaps = report.gaps[report.gaps["account_id"] == account_id]
 
-    st.header("Buying roles")
     st.caption("Who we know in each buying role, and when we last spoke to them. "
                + coverage.stale_help())
     m1, m2, m3, m4 = st.columns(4)
@@ -120,7 +119,6 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
 
 
 def stakeholders_section(account_id: int, people: pd.DataFrame) -> None:
-    st.header("Stakeholders")
     read_only = store.read_only()
     if people.empty:
         add = f" {coverage.first_people_to_add()} Add a row for each person, then save."
@@ -151,11 +149,17 @@ account = accounts.loc[account_id]
 title.title(plain(account["name"]))
 profile_header(account)
 
-# --- health & engagement (issue 4) ---
-render_health_and_engagement(account_id)
-render_log_engagement(account_id)
-
 all_people = data.stakeholders()
 people = all_people[all_people["account_id"] == account_id]
-coverage_section(account_id, str(account["name"]), people)
-stakeholders_section(account_id, people)
+# One tab per question a KAM brings; the address keeps the account, so a link still opens here.
+health_tab, roles_tab, engagement_tab, people_tab = st.tabs(
+    ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})"])
+with health_tab:
+    render_health(account_id)
+with roles_tab:
+    coverage_section(account_id, str(account["name"]), people)
+with engagement_tab:
+    render_engagement(account_id)
+    render_log_engagement(account_id)
+with people_tab:
+    stakeholders_section(account_id, people)

@@ -162,25 +162,30 @@ def scenario() -> None:
 def changes(outcome: selection.Outcome) -> None:
     """Against today's key list: who would be promoted, demoted, and who stays key."""
     stays = outcome.table[outcome.table["change"] == selection.STAYS_KEY]
-    columns = st.columns(3)
-    for column, title, frame, empty in (
-        (columns[0], "Promoted", outcome.promoted, "Nobody new would become a key account."),
-        (columns[1], "Demoted", outcome.demoted, "No key account would lose its status."),
-        (columns[2], "Stays key", stays, "None of today's key accounts would stay key."),
-    ):
-        with column:
-            st.subheader(f"{title} ({len(frame)})")
+    st.subheader("Against today's key accounts")
+    lists = (
+        ("Promoted", outcome.promoted, "Nobody new would become a key account."),
+        ("Demoted", outcome.demoted, "No key account would lose its status."),
+        ("Stays key", stays, "None of today's key accounts would stay key."),
+    )
+    for tab, (title, frame, empty) in zip(
+            st.tabs([f"{title} ({len(frame)})" for title, frame, _ in lists]), lists,
+            strict=True):
+        with tab:
             if frame.empty:
                 st.caption(empty)
                 continue
             st.dataframe(
-                frame[["rank", "name", "score", "annual_revenue"]].assign(
+                frame[["rank", "name", "score", "industry", "manager", "annual_revenue"]].assign(
                     account=account_links(frame.index.to_series(), frame["name"])),
-                hide_index=True,
-                column_order=["rank", "account", "score", "annual_revenue"],
+                hide_index=True, width="stretch",
+                column_order=["rank", "account", "score", "industry", "manager",
+                              "annual_revenue"],
                 column_config={
-                    "rank": "Rank", "account": account_link_column("Account"),
+                    "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+                    "account": account_link_column("Account"),
                     "score": st.column_config.NumberColumn("Score", format="%.1f"),
+                    "industry": "Industry", "manager": "Manager",
                     "annual_revenue": money_column("Revenue, 12 months"),
                 },
                 key=f"selection_{title.lower().replace(' ', '_')}",

@@ -168,7 +168,7 @@ def test_changes_against_today_list_promoted_demoted_and_those_that_stay_key(dem
                                  selection.DEFAULT_WEIGHTS,
                                  rule=selection.Rule("top_n", n=int(accounts["is_key"].sum())))
     stays = int((outcome.table["change"] == selection.STAYS_KEY).sum())
-    assert [h.value for h in at.subheader][-4:-1] == [
+    assert [t.label for t in at.tabs] == [
         f"Promoted ({len(outcome.promoted)})", f"Demoted ({len(outcome.demoted)})",
         f"Stays key ({stays})"]
     assert stays + len(outcome.demoted) == outcome.key_count_today

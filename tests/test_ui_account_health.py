@@ -24,9 +24,10 @@ def fixed_today(monkeypatch):
 
 
 def sections(account_id: int) -> None:
-    from kamdash.ui.account_health import render_health_and_engagement, render_log_engagement
+    from kamdash.ui.account_health import render_engagement, render_health, render_log_engagement
 
-    render_health_and_engagement(account_id)
+    render_health(account_id)
+    render_engagement(account_id)
     render_log_engagement(account_id)
 
 

@@ -55,8 +55,12 @@ def _text(values: pd.Series, limit: int = 140) -> pd.Series:
 
 
 def _layout(**overrides) -> dict:
-    """The shared layout with the legend below the x-axis title (not on top of it)."""
-    return {**LAYOUT, "legend": dict(orientation="h", y=-0.28), **overrides}
+    """The shared layout with the legend below the x-axis title (not on top of it): pinned to
+    the figure's bottom edge in a margin of its own, so it stays clear of the axis however
+    the chart was first laid out (a chart drawn in a hidden tab gets no second layout)."""
+    return {**LAYOUT, "margin": dict(l=10, r=10, t=50, b=80),
+            "legend": dict(orientation="h", yref="container", y=0, yanchor="bottom"),
+            **overrides}
 
 
 def _title(text: str) -> str:

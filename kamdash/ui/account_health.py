@@ -1,10 +1,11 @@
 """The Account page's health and engagement sections, and the form to log an engagement.
 
-``render_health_and_engagement``: the health badge with the reason in words, the 12-month
-trend, the per-measure breakdown (missing measures shown as missing), the agreed cadence (which
-the KAM can change), the engagement timeline, the monthly trend, satisfaction and revenue.
-``render_log_engagement``: the form; bad input gets a message naming what is wrong and nothing
-is written.
+- ``render_health``: the health badge with the reason in words, the 12-month trend and the
+  per-measure breakdown (missing measures shown as missing).
+- ``render_engagement``: the agreed cadence (which the KAM can change), the engagement
+  timeline, the monthly trend, satisfaction and revenue.
+- ``render_log_engagement``: the form; bad input gets a message naming what is wrong and
+  nothing is written.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kamdash.ui import data
 from kamdash.ui.account_picker import plain
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
-__all__ = ["render_health_and_engagement", "render_log_engagement"]
+__all__ = ["render_engagement", "render_health", "render_log_engagement"]
 
 BADGE_COLOURS = {"red": "red", "yellow": "orange", "green": "green"}
 SENTIMENT_CHOICES = {-2: "Very negative", -1: "Negative", 0: "Neutral", 1: "Positive",
@@ -50,7 +51,6 @@ def _health_section(account_id: int, account: pd.Series) -> None:
     now = history.set_index("month").loc[pd.Timestamp(month)]
     change = health.score_change(history, month).iloc[0]
 
-    st.header("Health")
     st.caption(f"As of the end of {_month_name(month)}, the last complete month. The score is "
                "the weighted mean of five measures (0-100); a measure without data is left "
                "out and shown as missing. Red below "
@@ -98,7 +98,9 @@ def _cadence_line(account_id: int, account: pd.Series) -> None:
     text = (f"**Cadence:** {touches} touch{'es' if touches != 1 else ''} in the last {window} "
             f"days against {row['target']:g} per quarter ({source}).")
     if pd.notna(row["days_since_touch"]):
-        text += f" Last touch {int(row['days_since_touch'])} days ago."
+        days = int(row["days_since_touch"])
+        text += " Last touch " + ("today." if days == 0 else "yesterday." if days == 1 else
+                                  f"{days} days ago.")
     done = st.session_state.pop(_CADENCE_SAVED, None)
     if done:
         st.success(done, icon=":material/check_circle:")
@@ -156,7 +158,6 @@ def _cadence_control(account_id: int, account: pd.Series) -> None:
 
 
 def _engagement_section(account_id: int, account: pd.Series) -> None:
-    st.header("Engagement")
     name = str(account["name"])
     _cadence_line(account_id, account)
     today = data.today()
@@ -206,16 +207,28 @@ def _engagement_section(account_id: int, account: pd.Series) -> None:
             )
 
 
-def render_health_and_engagement(account_id: int) -> None:
-    """Health (badge, reason, trend, measures) and engagement (cadence, timeline, monthly
-    trend, satisfaction, revenue) of one account."""
+def _account(account_id: int) -> pd.Series | None:
     accounts = data.accounts()
     if account_id not in accounts.index:
         st.warning(f"There is no account with id {int(account_id)}.")
-        return
-    account = accounts.loc[account_id]
-    _health_section(account_id, account)
-    _engagement_section(account_id, account)
+        return None
+    return accounts.loc[account_id]
+
+
+def render_health(account_id: int) -> None:
+    """Health of one account: badge, reason, 12-month trend, the measures behind it."""
+    account = _account(account_id)
+    if account is not None:
+        _health_section(account_id, account)
+
+
+def render_engagement(account_id: int) -> None:
+    """Engagement with one account: cadence (changeable), timeline, monthly trend,
+    satisfaction and revenue."""
+    account = _account(account_id)
+    if account is not None:
+        _engagement_section(account_id, account)
+
 
 
 # --- logging an engagement -------------------------------------------------------------------

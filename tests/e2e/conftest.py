@@ -53,10 +53,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """The app on a fresh, empty database: the first page visit seeds the demo portfolio."""
+def app(tmp_path_factory, browser):
+    """The app on a fresh, empty database. Its first page visit seeds the demo portfolio, so
+    one is made here: every test may then read the database, in any order."""
+    from streamlit_page import open_page
+
     folder = tmp_path_factory.mktemp("e2e")
     served = start_app(f"sqlite:///{folder / 'kamdash.db'}", folder / "streamlit.log")
+    first = browser.new_context(viewport=VIEWPORT)
+    open_page(first.new_page(), served.url)
+    first.close()
     yield served
     stop_app(served)
 

@@ -144,3 +144,18 @@ def test_a_saved_scenario_is_listed_at_once(app, page):
     assert errors_on_page(page) == []
     saved = read_until(lambda: [row[0] for row in grid_rows(page, -1)], ["Browser scenario"])
     assert saved == ["Browser scenario"]
+
+
+def test_every_tab_of_the_account_page_opens_without_an_error(app, page, screenshots):
+    open_page(page, f"{app.url}/account?account={account_id(app, demo.STORY_SINGLE_THREADED)}")
+    tabs = page.get_by_role("tab")
+    labels = tabs.all_inner_texts()
+    assert labels[:3] == ["Health", "Buying roles", "Engagement"]
+    assert labels[3].startswith("Stakeholders (")
+    for i, label in enumerate(labels):
+        tabs.nth(i).click()
+        wait_for_app(page)
+        assert errors_on_page(page) == [], label
+        slug = label.split(" (")[0].lower().replace(" ", "-")
+        screenshot(page, screenshots / f"account-{slug}.png")
+        page.set_viewport_size({"width": 1400, "height": 1000})
