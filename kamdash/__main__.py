@@ -8,7 +8,6 @@ cannot be read or written, a database that cannot be reached or is not set up).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,28 +30,6 @@ class _Failure(Exception):
 
 
 # --- the database ---------------------------------------------------------------------------
-
-
-def _shown_url() -> str:
-    """The configured database URL with any password hidden, even when it does not parse."""
-    url = db.database_url()
-    try:
-        return db.display_url(url)
-    except Exception:  # noqa: BLE001 - an unparsable URL: hide what looks like a password
-        return re.sub(r":[^:/@]*@", ":***@", url)
-
-
-def _cause(exc: BaseException) -> str:
-    """The reason behind a database error, on one line, without the URL's password."""
-    cause = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
-    cause = " ".join(cause.split())
-    try:
-        from sqlalchemy.engine import make_url
-
-        password = make_url(db.database_url()).password
-    except Exception:  # noqa: BLE001 - no password to hide then
-        password = None
-    return cause.replace(password, "***") if password else cause
 
 
 def _open(write: bool) -> Engine:
@@ -85,17 +62,15 @@ def _open(write: bool) -> Engine:
         current, head = migrations.current_revision(engine), migrations.head_revision()
     except _Failure:
         raise
-    except (SQLAlchemyError, OSError) as exc:
-        raise _Failure(f"cannot open the database at {_shown_url()}: {_cause(exc)}") from None
-    except ModuleNotFoundError as exc:
-        raise _Failure(f"cannot open the database at {_shown_url()}: its driver "
-                       f"{exc.name!r} is not installed") from None
+    except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
+        raise _Failure(f"cannot open the database at {db.display_url()}: "
+                       f"{db.describe_error(exc)}") from None
     if current is None:
-        raise _Failure(f"the database at {_shown_url()} has no kamdash schema, and read-only "
+        raise _Failure(f"the database at {db.display_url()} has no kamdash schema, and read-only "
                        "mode (KAMDASH_READ_ONLY) does not create it; prepare it first without "
                        "read-only mode, e.g. `python -m kamdash demo`")
     if current != head:
-        raise _Failure(f"the database at {_shown_url()} has schema revision {current} but this "
+        raise _Failure(f"the database at {db.display_url()} has schema revision {current} but this "
                        f"kamdash needs {head}, and read-only mode (KAMDASH_READ_ONLY) does not "
                        "migrate; run any command once without read-only mode to migrate it")
     return engine
@@ -137,12 +112,12 @@ def _demo(args: argparse.Namespace) -> int:
 
     engine = _open(write=True)
     if not store.is_empty(engine) and not args.force:
-        print(f"{_shown_url()} already holds data; add --force to replace it with the demo.",
+        print(f"{db.display_url()} already holds data; add --force to replace it with the demo.",
               file=sys.stderr)
         return EXIT_REFUSED
     counts = demo.seed_demo(engine, n_accounts=args.accounts, seed=args.seed,
                             today=args.today or settings.today())
-    print(f"Demo portfolio written to {_shown_url()}:")
+    print(f"Demo portfolio written to {db.display_url()}:")
     for table, n in counts.items():
         print(f"  {table:<15} {n:>9,}")
     return 0
@@ -169,7 +144,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     finally:
         bar.close()
-    print(f"Imported {path} into {_shown_url()}: {result}")
+    print(f"Imported {path} into {db.display_url()}: {result}")
     return 0
 
 
@@ -198,14 +173,14 @@ def _clear(args: argparse.Namespace) -> int:
     store.ensure_writable()
     if not args.yes:
         print(f"error: clear deletes every account, rating, stakeholder, engagement, manager "
-              f"and scenario in {_shown_url()} (the tables stay, empty). Export what you want "
+              f"and scenario in {db.display_url()} (the tables stay, empty). Export what you want "
               "to keep, then run `python -m kamdash clear --yes` to confirm.", file=sys.stderr)
         return EXIT_USAGE
     engine = _open(write=True)
     counts = store.clear_all(engine)
     removed = ", ".join(f"{n:,} {table.replace('_', ' ')} row{'s' if n != 1 else ''}"
                         for table, n in counts.items() if n) or "nothing"
-    print(f"Emptied {_shown_url()}: removed {removed}.")
+    print(f"Emptied {db.display_url()}: removed {removed}.")
     print("Import your own files next: accounts first, then ratings, stakeholders and "
           "engagements. Start the app with KAMDASH_DEMO=0, or it seeds the demo into the "
           "empty database again.")
@@ -274,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except SQLAlchemyError as exc:  # every write is one transaction: nothing was saved
-        print(f"error: the database at {_shown_url()} failed: {_cause(exc)}", file=sys.stderr)
+        print(f"error: the database at {db.display_url()} failed: {db.describe_error(exc)}",
+              file=sys.stderr)
         return EXIT_USAGE
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

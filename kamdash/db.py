@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -69,8 +70,27 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 def display_url(url: str | None = None) -> str:
-    """The database URL with any password hidden, for messages."""
-    return make_url(url or database_url()).render_as_string(hide_password=True)
+    """The database URL (default: the configured one) with any password hidden, for messages;
+    also for a URL that does not parse."""
+    url = url or database_url()
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - unparsable: hide whatever looks like a password
+        return re.sub(r":[^:/@]*@", ":***@", url)
+
+
+def describe_error(exc: BaseException, url: str | None = None) -> str:
+    """What went wrong with the database, in one line and without the URL's password: the
+    driver's own message (its first line), or which driver is missing."""
+    if isinstance(exc, ModuleNotFoundError):
+        return f"its driver {exc.name!r} is not installed"
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    cause = text.splitlines()[0].strip() if text else type(exc).__name__
+    try:
+        password = make_url(url or database_url()).password
+    except Exception:  # noqa: BLE001 - no parsable URL, no password to hide
+        password = None
+    return cause.replace(str(password), "***") if password else cause
 
 
 def schema_is_current(engine: Engine) -> bool:

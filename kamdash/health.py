@@ -3,8 +3,7 @@
 Measures, each 0-100, computed as of the end of any month (``health_as_of``), vectorised over
 accounts:
 
-- coverage: stakeholder coverage of the five buying roles (``kamdash.coverage`` when it is
-  there; otherwise the share of roles held by any active stakeholder);
+- coverage: stakeholder coverage of the five buying roles (``kamdash.coverage``'s score);
 - cadence: touches (real contact: ``engagement.CADENCE_KINDS``, not e-mails) in the three
   months up to the month against the agreed cadence;
 - relationship: the influence-weighted stance of the active stakeholders;
@@ -27,15 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kamdash import engagement
-from kamdash.models import Role
-
-try:  # the coverage capability scores roles by weight and freshness of contact
-    from kamdash.coverage import STALE_DAYS as COVERAGE_STALE_DAYS
-    from kamdash.coverage import coverage_scores as _coverage_scores
-except ImportError:  # pragma: no cover - only without kamdash.coverage
-    COVERAGE_STALE_DAYS = 90
-    _coverage_scores = None
+from kamdash import coverage, engagement
 
 __all__ = [
     "BAND_LABELS",
@@ -121,7 +112,6 @@ MISSING_REASONS: dict[str, str] = {
 # Changes of a measure's words when it appears or drops out between two months.
 NOW_COUNTED: dict[str, str] = {"satisfaction": "now surveyed"}
 NO_LONGER_COUNTED: dict[str, str] = {"satisfaction": "no longer surveyed"}
-_ROLES = tuple(r.value for r in Role)
 # Decimals kept of measures and scores: a mean that is 75 on paper can come out of floating
 # point as 74.99999999, which would floor to 74 and band yellow; this drops only that noise.
 _NOISE_DECIMALS = 6
@@ -177,16 +167,11 @@ def _window(frame: pd.DataFrame, month: pd.Timestamp, months: int, ago: int = 0)
 
 def coverage_measure(
     stakeholders: pd.DataFrame, contacts: pd.DataFrame, as_of: date, accounts: pd.Index,
-    stale_days: int = COVERAGE_STALE_DAYS,
+    stale_days: int = coverage.STALE_DAYS,
 ) -> pd.Series:
-    """Stakeholder coverage 0-100 per account in ``accounts``; knowing nobody scores 0."""
-    if _coverage_scores is not None:
-        scores = _coverage_scores(stakeholders, contacts, as_of, stale_days)
-    else:  # the share of the five buying roles held by any active stakeholder
-        people = stakeholders[stakeholders["active"].fillna(True).astype(bool)]
-        held = people.assign(role=people["roles"].fillna("").str.split(";")).explode("role")
-        held = held[held["role"].isin(_ROLES)]
-        scores = held.groupby("account_id")["role"].nunique() / len(_ROLES) * 100
+    """Stakeholder coverage 0-100 per account in ``accounts`` (``kamdash.coverage``'s score:
+    roles by weight and freshness of contact); knowing nobody scores 0."""
+    scores = coverage.coverage_scores(stakeholders, contacts, as_of, stale_days)
     return scores.reindex(accounts, fill_value=0.0).astype(float).rename("coverage")
 
 

@@ -59,7 +59,6 @@ FORMATS: tuple[str, ...] = ("csv", "xlsx")
 MAX_LISTED = 50
 # Stop collecting problems past this many: a wrong file would otherwise list one per cell.
 MAX_COLLECTED = 10_000
-# Agreed touches per quarter an account may be given: up to about one a day.
 
 
 # --- the documented columns ----------------------------------------------------------------

@@ -44,7 +44,8 @@ class EngagementKind(StrEnum):
 CADENCE_KINDS: tuple[str, ...] = ("visit", "meeting", "call", "qbr", "workshop")
 
 
-# The most touches per quarter an account's agreed cadence may ask: one every working day.
+# The most touches per quarter an agreed cadence may ask: about one a day (a quarter has 90-92
+# days); more is a typo, not a plan.
 MAX_CADENCE_PER_QUARTER = 90
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kamdash import criteria
-from kamdash.scoring import MISSING_POLICIES
+from kamdash.scoring import MISSING_POLICIES, RATING_MAX, RATING_MIN
 
 # The scenario a new visitor sees: five criteria, revenue potential and fit weigh most.
 DEFAULT_WEIGHTS: dict[str, int] = {
@@ -45,8 +45,9 @@ class Rule:
             raise ValueError(f"rule must be one of {RULES}, got {self.kind!r}")
         if self.n < 0:
             raise ValueError(f"the number of key accounts must not be negative, got {self.n}")
-        if not 1 <= self.threshold <= 10:
-            raise ValueError(f"the score threshold must be within 1..10, got {self.threshold}")
+        if not RATING_MIN <= self.threshold <= RATING_MAX:
+            raise ValueError(f"the score threshold must be within {RATING_MIN}..{RATING_MAX}, "
+                             f"got {self.threshold}")
 
     def describe(self) -> str:
         if self.kind == "top_n":
@@ -154,8 +155,9 @@ def _threshold_problem(value: str) -> str | None:
         number = float(value)
     except ValueError:
         return f"The minimum score in the link, '{value}', is not a number; the default was used."
-    if not 1 <= number <= 10:
-        return (f"The minimum score in the link is {value}; scores run from 1 to 10, so the "
+    if not RATING_MIN <= number <= RATING_MAX:
+        return (f"The minimum score in the link is {value}; scores run from {RATING_MIN} to "
+                f"{RATING_MAX}, so the "
                 "default was used.")
     return None
 

@@ -44,7 +44,9 @@ months, scope = int(months or 12), scope or "key"
 today = data.today()
 window = engagement.CADENCE_WINDOW_DAYS
 mine = accounts if kam == ALL else accounts[accounts["manager"] == kam]
-kam_id = None if kam == ALL or mine.empty else int(mine["manager_id"].iloc[0])
+# By id, and every id under that name: two managers may share one.
+kam_ids = None if kam == ALL else tuple(sorted(int(m) for m in
+                                               mine["manager_id"].dropna().unique()))
 shown = mine[mine["is_key"]] if scope == "key" else mine
 who = ("the portfolio" if kam == ALL else kam) + ("" if scope == "all" else ", key accounts")
 
@@ -55,7 +57,7 @@ def trends_section(shown: pd.DataFrame) -> None:
     start = (pd.Timestamp(today) - pd.DateOffset(months=months - 1)).to_period(
         "M").to_timestamp()
     # Grouped in SQL for exactly the accounts in view (a manager's, key or all).
-    in_view = dict(since=start.date(), manager_id=kam_id, key_only=scope == "key")
+    in_view = dict(since=start.date(), manager_id=kam_ids, key_only=scope == "key")
     am = data.account_months()
     trend = engagement.monthly_trend(
         data.monthly_engagement(**in_view), data.stakeholders_touched(**in_view),

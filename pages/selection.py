@@ -4,6 +4,7 @@ import streamlit as st
 
 from kamdash import charts, criteria, selection, store
 from kamdash.formatting import percent
+from kamdash.scoring import RATING_MAX, RATING_MIN
 from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.columns import money_column
@@ -86,7 +87,8 @@ def scenario() -> None:
             rule = selection.Rule("top_n", n=int(n))
         else:
             threshold = st.slider(
-                "Minimum score", 1.0, 10.0, selection.DEFAULT_THRESHOLD, 0.1, key="threshold",
+                "Minimum score", float(RATING_MIN), float(RATING_MAX), selection.DEFAULT_THRESHOLD,
+                0.1, key="threshold",
                 bind="query-params",
             )
             rule = selection.Rule("threshold", threshold=float(threshold))

@@ -1,7 +1,28 @@
-"""The small demo portfolio the AppTests read (built once per session by conftest.py)."""
+"""The small demo portfolio the AppTests read (built once per session by conftest.py), and
+what the pages should show of it, worked out here without the app's loaders."""
 
 from datetime import date
+
+import pandas as pd
+
+from kamdash import db, health, store
 
 DEMO_ACCOUNTS = 60
 DEMO_SEED = 7
 DEMO_TODAY = date(2026, 11, 15)  # fixed, so the demo's stories are the same on every run
+
+
+def key_account_health(url: str) -> pd.DataFrame:
+    """Health of today's key accounts as of the last complete month and the month before,
+    computed here straight from the store and kamdash.health (not through the app's loaders)."""
+    engine = db.make_engine(url)
+    month = health.last_complete_month(DEMO_TODAY)
+    accounts = store.load_accounts(engine)
+    data = health.HealthData(
+        accounts=accounts, stakeholders=store.load_stakeholders(engine),
+        contacts=store.load_contact_months(engine).rename(columns={"last_contact": "date"}),
+        touches=store.monthly_engagement_by_account(engine),
+        account_months=store.load_account_months(engine))
+    history = health.health_history(data, [month - pd.DateOffset(months=1), month])
+    change = health.score_change(history, month)
+    return change.reindex(accounts.index[accounts["is_key"]])

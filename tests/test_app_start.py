@@ -52,3 +52,13 @@ def test_an_unreachable_database_is_named_without_its_password(monkeypatch):
                               "`postgresql+psycopg://kam:***@127.0.0.1:1/nowhere")
     assert "s3cret" not in message
     assert "Check KAMDASH_DATABASE_URL" in message
+
+
+def test_a_url_that_does_not_parse_or_a_missing_driver_is_explained(monkeypatch):
+    for url, cause in (("nonsense", "Could not parse SQLAlchemy URL"),
+                       ("mysql://kam:s3cret@127.0.0.1/x", "its driver 'MySQLdb' is not "
+                                                          "installed")):
+        monkeypatch.setenv("KAMDASH_DATABASE_URL", url)
+        at = start()
+        assert not at.exception, url
+        assert cause in at.error[0].value and "s3cret" not in at.error[0].value

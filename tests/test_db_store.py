@@ -126,3 +126,16 @@ def test_replace_all_is_all_or_nothing(engine):
     with pytest.raises(IntegrityError):
         store.replace_all(engine, {Account: [dict(id=5, name="Dup"), dict(id=6, name="Dup")]})
     assert store.load_accounts(engine)["name"].tolist() == ["Acme", "Bolt"]
+
+
+def test_database_errors_are_described_in_one_line_without_the_password():
+    from sqlalchemy.exc import OperationalError
+
+    url = "postgresql+psycopg://kam:s3cret@db:5432/kam"
+    exc = OperationalError("SELECT 1", {}, Exception(
+        'connection failed: password "s3cret" rejected\nDETAIL: more'))
+    assert db.describe_error(exc, url) == 'connection failed: password "***" rejected'
+    assert db.display_url(url) == "postgresql+psycopg://kam:***@db:5432/kam"
+    assert db.display_url("no:pe:s3cret@x") == "no:pe:***@x"
+    assert db.describe_error(ModuleNotFoundError("x", name="MySQLdb"), url) == (
+        "its driver 'MySQLdb' is not installed")

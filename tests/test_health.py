@@ -86,13 +86,6 @@ def test_coverage_measure_counts_only_contact_up_to_the_day():
     assert cov[1] == 37.5  # Ann last met in June by then: every role stale
 
 
-def test_coverage_falls_back_to_the_share_of_roles_held_without_the_coverage_module(
-        monkeypatch):
-    monkeypatch.setattr(health, "_coverage_scores", None)
-    cov = health.coverage_measure(DATA.stakeholders, DATA.contacts, date(2026, 10, 31), IDS)
-    assert cov.to_dict() == {1: 60.0, 2: 20.0, 3: 0.0}  # 3 of 5 roles, 1 of 5, none
-
-
 def test_cadence_measure_counts_three_months_against_the_target_capped_at_100():
     targets = pd.Series([6.0, 3.0, 0.0], index=IDS)
     measure, touches = health.cadence_measure(DATA.touches, targets, OCT)

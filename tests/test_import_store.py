@@ -221,6 +221,17 @@ def test_a_changed_rating_updates_the_newest_of_two_saved_on_that_day(engine):
     assert export_and_reimport(engine, "ratings") == [(0, 0, 2), (0, 0, 2)]
 
 
+def test_both_ratings_of_one_day_edited_in_an_export_keep_the_later_line_current(engine):
+    seed(engine, ratings=[dict(value=5), dict(value=7)])  # 7 is the newer: it counts today
+    exported = store.export_rows(engine, "ratings")
+    assert exported["value"].tolist() == [5, 7]  # oldest first, as in a history
+    edited = exported.assign(value=[6, 9])
+    assert counts(store.import_file(engine, "ratings", io.to_bytes("ratings", edited, "r.csv"),
+                                    "r.csv", today=TODAY)) == (0, 2, 0)
+    assert rows_of(engine, Rating, "id", "value") == [(1, 6), (2, 9)]
+    assert store.load_ratings(engine).loc[1, "solvency"] == 9
+
+
 def test_two_ratings_of_one_day_in_a_file_are_saved_in_file_order_the_later_counts(engine):
     seed(engine)
     head = "account,criterion,value,rated_on\n"

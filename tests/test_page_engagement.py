@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from demo_portfolio import DEMO_TODAY
+from demo_portfolio import DEMO_TODAY, key_account_health
 from sqlalchemy import select, update
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from kamdash import db, demo, store
+from kamdash import db, demo, health, store
 from kamdash import engagement as eg
 from kamdash.charts import engagement as charts
 from kamdash.models import Engagement, Manager
@@ -208,6 +208,8 @@ def test_the_kam_comparison_sets_every_kam_side_by_side(demo_db):
     kams = managers[managers["role"] == "kam"]
     assert sorted(compared.index) == sorted(kams["name"])
     key = portfolio[portfolio["is_key"]]
+    assert key["cadence_per_quarter"].isna().all()
+    scores = key_account_health(demo_db)["score"]
     days = raw_engagements(demo_db)
     ago = (pd.Timestamp(DEMO_TODAY) - days["date"]).dt.days
     recent = days[(ago >= 0) & (ago < 91) & days["kind"].isin(eg.CADENCE_KINDS)]
@@ -218,10 +220,33 @@ def test_the_kam_comparison_sets_every_kam_side_by_side(demo_db):
         assert row["other_accounts"] == int(((portfolio["manager"] == name)
                                              & ~portfolio["is_key"]).sum())
         if len(theirs):
-            touches = int(recent["account_id"].isin(theirs.index).sum())
-            assert row["touches_per_key_account"] == pytest.approx(touches / len(theirs))
-            assert 0 <= row["health"] <= 100
+            touches = recent["account_id"].value_counts().reindex(theirs.index, fill_value=0)
+            assert row["touches_per_key_account"] == pytest.approx(touches.mean())
+            kept = touches >= eg.KEY_TOUCHES_PER_QUARTER  # the demo agrees no own cadences
+            assert row["on_cadence"] == pytest.approx(kept.mean() * 100)  # shown as a percent
+            assert row["health"] == health.points(scores.reindex(theirs.index).mean())
         else:
             assert pd.isna(row["touches_per_key_account"]) and pd.isna(row["health"])
     # Helios is behind its cadence: its KAM has key accounts off cadence.
     assert compared.loc[demo.OVERLOADED_KAM, "on_cadence"] < 100
+
+
+def test_two_managers_with_one_name_are_shown_together_in_every_section(writable_demo_db):
+    """Imports name managers after their e-mail, so two can share a name; the trends must
+    count the same accounts as the cadence list does."""
+    engine = db.make_engine(writable_demo_db)
+    portfolio = accounts(writable_demo_db)
+    twin = portfolio.loc[portfolio["is_key"] & (portfolio["manager"] != demo.OVERLOADED_KAM),
+                         "manager"].iloc[0]
+    with Session(engine) as session:
+        session.exec(update(Manager).where(Manager.name == twin).values(
+            name=demo.OVERLOADED_KAM))
+        session.commit()
+    portfolio = accounts(writable_demo_db)
+    theirs = portfolio[(portfolio["manager"] == demo.OVERLOADED_KAM) & portfolio["is_key"]]
+    assert theirs["manager_id"].nunique() == 2
+    at = run(engagement_kam=demo.OVERLOADED_KAM)
+    assert not at.exception
+    assert metric(at, "On cadence").endswith(f"of {len(theirs)}")
+    expected = engagements_in_last_three_months(writable_demo_db, theirs.index)
+    assert metric(at, "Engagements, last") == f"{expected:,}"

@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from demo_portfolio import DEMO_TODAY
+from demo_portfolio import DEMO_TODAY, key_account_health
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, health, portfolio, store
@@ -41,22 +40,6 @@ def test_app_starts_on_portfolio_and_a_fresh_database_seeds_the_demo(empty_db):
 @pytest.fixture
 def fixed_today(monkeypatch):
     monkeypatch.setenv("KAMDASH_TODAY", DEMO_TODAY.isoformat())
-
-
-def key_account_health(url: str) -> pd.DataFrame:
-    """Health of today's key accounts as of the last complete month and the month before,
-    computed here straight from the store and kamdash.health (not through the app's loaders)."""
-    engine = db.make_engine(url)
-    month = health.last_complete_month(DEMO_TODAY)
-    accounts = store.load_accounts(engine)
-    data = health.HealthData(
-        accounts=accounts, stakeholders=store.load_stakeholders(engine),
-        contacts=store.load_contact_months(engine).rename(columns={"last_contact": "date"}),
-        touches=store.monthly_engagement_by_account(engine),
-        account_months=store.load_account_months(engine))
-    history = health.health_history(data, [month - pd.DateOffset(months=1), month])
-    change = health.score_change(history, month)
-    return change.reindex(accounts.index[accounts["is_key"]])
 
 
 def test_portfolio_counts_key_accounts_per_health_band(demo_db, fixed_today):

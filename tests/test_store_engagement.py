@@ -117,6 +117,8 @@ def test_monthly_reads_can_be_limited_to_a_managers_or_the_key_accounts(db):
         (M("2026-01-01"), "call", 1), (M("2026-01-01"), "visit", 2),
         (M("2026-03-01"), "email", 1)]
     assert store.monthly_engagement(db, manager_id=1, key_only=True).empty
+    both = store.monthly_engagement(db, manager_id=[1, 2])  # managers may share a name
+    assert both["engagements"].sum() == 5 and store.monthly_engagement(db, manager_id=[]).empty
     assert rows(store.monthly_stakeholders_touched(db, key_only=True)) == [(M("2026-03-01"), 1)]
 
 

@@ -60,7 +60,6 @@ __all__ = [
 MAX_SUMMARY = 2000  # characters: a few paragraphs of notes, not a pasted e-mail thread
 MAX_LOGGED_BY = 200
 SENTIMENTS = range(-2, 3)  # -2 very negative .. +2 very positive
-# An agreed cadence above one touch a day (a quarter has 90-92 days) is a typo, not a plan.
 
 
 # --- month bucketing, per dialect ------------------------------------------------------------
@@ -102,17 +101,19 @@ def _of_kinds(stmt, kinds: Iterable[str] | None):
     return stmt if kinds is None else stmt.where(Engagement.kind.in_(list(kinds)))
 
 
-def _scope(account_id: int | None = None, manager_id: int | None = None,
+def _scope(account_id: int | None = None, manager_id: int | Iterable[int] | None = None,
            key_only: bool = False) -> list:
-    """Conditions on Engagement: one account, one manager's accounts, key accounts only.
-    As ``account_id IN (...)`` so that each account's rows come off the index on
-    (account_id, date, kind)."""
+    """Conditions on Engagement: one account, the accounts of one manager (or of several:
+    managers may share a name), key accounts only. As ``account_id IN (...)`` so that each
+    account's rows come off the index on (account_id, date, kind)."""
     where = []
     if account_id is not None:
         where.append(Engagement.account_id == account_id)
     if manager_id is not None:
+        ids = [int(manager_id)] if isinstance(manager_id, numbers.Integral) else [
+            int(m) for m in manager_id]
         where.append(Engagement.account_id.in_(
-            select(Account.id).where(Account.manager_id == manager_id)))
+            select(Account.id).where(Account.manager_id.in_(ids))))
     if key_only:
         where.append(Engagement.account_id.in_(key_account_ids()))
     return where
@@ -126,7 +127,7 @@ def monthly_engagement(
     account_id: int | None = None,
     since: dt.date | None = None,
     *,
-    manager_id: int | None = None,
+    manager_id: int | Iterable[int] | None = None,
     key_only: bool = False,
 ) -> pd.DataFrame:
     """Engagements per month and kind: columns month (first of month), kind, engagements.
@@ -207,7 +208,7 @@ def monthly_touches_by_account(
 def monthly_stakeholders_touched(
     engine: Engine,
     account_id: int | None = None,
-    manager_id: int | None = None,
+    manager_id: int | Iterable[int] | None = None,
     since: dt.date | None = None,
     by_account: bool = False,
     key_only: bool = False,

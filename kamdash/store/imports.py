@@ -310,13 +310,16 @@ def _present(parsed: ParsedFile, candidates: tuple[str, ...]) -> list[str]:
 
 
 def _match(rows: pd.DataFrame, existing: pd.DataFrame, key: list[str],
-           compare: list[str] | None = None, exact_first: bool = False) -> pd.DataFrame:
+           compare: list[str] | None = None, exact_first: bool = False,
+           file_from_end: bool = False) -> pd.DataFrame:
     """``rows`` with the ``id`` of the saved row each one matches (missing: a new row) and
     that row's other columns suffixed ``_old``.
 
     Count by count: within a ``key``, the n-th file row matches the n-th row of
-    ``existing`` in its order, so no saved row is matched twice. With ``exact_first``, rows
-    equal in ``key`` and ``compare`` pair up before the rest pair by ``key`` alone.
+    ``existing`` in its order, so no saved row is matched twice; with ``file_from_end`` the
+    file's rows are counted from its last line (its last line matches ``existing``'s first).
+    With ``exact_first``, rows equal in ``key`` and ``compare`` pair up before the rest pair
+    by ``key`` alone.
     """
     existing = existing.reset_index(drop=True)
     matched = pd.Series(pd.NA, index=rows.index, dtype="Int64")
@@ -325,7 +328,8 @@ def _match(rows: pd.DataFrame, existing: pd.DataFrame, key: list[str],
     for cols in stages:
         if free_rows.empty or free_saved.empty:
             break
-        pairs = _pair(rows.loc[free_rows, cols], existing.loc[free_saved, cols], cols)
+        pairs = _pair(rows.loc[free_rows, cols], existing.loc[free_saved, cols], cols,
+                      file_from_end)
         matched[pairs.index] = pairs.to_numpy()
         free_rows = free_rows[~free_rows.isin(pairs.index)]
         free_saved = free_saved[~free_saved.isin(pairs.to_numpy())]
@@ -336,13 +340,16 @@ def _match(rows: pd.DataFrame, existing: pd.DataFrame, key: list[str],
     return merged
 
 
-def _pair(file_rows: pd.DataFrame, saved_rows: pd.DataFrame, cols: list[str]) -> pd.Series:
+def _pair(file_rows: pd.DataFrame, saved_rows: pd.DataFrame, cols: list[str],
+          file_from_end: bool = False) -> pd.Series:
     """File row label -> saved row label, pairing the n-th of each value of ``cols`` in the
-    file with the n-th in ``saved_rows`` (missing values pair with missing values)."""
+    file (counted from the end with ``file_from_end``) with the n-th in ``saved_rows``
+    (missing values pair with missing values)."""
     numbered = [
-        frame.assign(_n=frame.groupby(cols, dropna=False, sort=False).cumcount(),
+        frame.assign(_n=frame.groupby(cols, dropna=False, sort=False).cumcount(
+                         ascending=not (from_end and file_from_end)),
                      _label=frame.index)
-        for frame in (file_rows, saved_rows)
+        for frame, from_end in ((file_rows, True), (saved_rows, False))
     ]
     pairs = numbered[0].merge(numbered[1], on=[*cols, "_n"], how="inner",
                               suffixes=("_file", "_saved"))
@@ -456,8 +463,10 @@ def _write_ratings(session: Session, parsed: ParsedFile, report: ProgressReporte
                           io.typed("ratings", existing.drop(columns=["id", "account_id"]))],
                          axis=1)
     report(0.1)
+    # Saved newest first, the file counted from its last line: of two ratings on one day the
+    # later line of the file is the newer one, so it meets the rating that counts today.
     merged = _match(rows, existing, ["account_id", "criterion", "rated_on"], compare=fields,
-                    exact_first=True)
+                    exact_first=True, file_from_end=True)
     is_new = merged["id"].isna()
     changed = ~is_new & _differs(merged[fields], _old(merged, fields), fields)
 

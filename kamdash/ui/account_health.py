@@ -117,8 +117,8 @@ def _cadence_line(account_id: int, account: pd.Series) -> None:
 def _cadence_control(account_id: int, account: pd.Series) -> None:
     """The agreed cadence, and a small form to change it (disabled in read-only mode)."""
     locked = store.read_only()
-    default = (engagement.KEY_TOUCHES_PER_QUARTER if account["is_key"]
-               else engagement.OTHER_TOUCHES_PER_QUARTER)
+    tier = data.accounts().loc[[account_id]].drop(columns="cadence_per_quarter")
+    default = int(engagement.cadence_targets(tier).iloc[0])  # the tier's, not the account's
     own = account.get("cadence_per_quarter")
     current = None if pd.isna(own) else int(own)
     with st.popover("Change the agreed cadence", icon=":material/edit_calendar:",

@@ -53,10 +53,10 @@ def database_problem() -> str | None:
         engine()
     except DatabaseNotReady as exc:
         return str(exc)
-    except SQLAlchemyError as exc:
-        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return (f"kamdash cannot open its database at `{db.display_url()}`: {cause}. Check "
-                "KAMDASH_DATABASE_URL and that the database server is running.")
+    except (SQLAlchemyError, ModuleNotFoundError, OSError) as exc:
+        return (f"kamdash cannot open its database at `{db.display_url()}`: "
+                f"{db.describe_error(exc)}. Check KAMDASH_DATABASE_URL and that the database "
+                "server is running.")
     return None
 
 
@@ -168,14 +168,15 @@ def managers() -> pd.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _monthly_engagement(url: str, data_version: int, account_id: int | None,
-                        since: date | None, manager_id: int | None = None,
+                        since: date | None, manager_id: tuple[int, ...] | None = None,
                         key_only: bool = False) -> pd.DataFrame:
     return store.monthly_engagement(_engine(url), account_id, since, manager_id=manager_id,
                                     key_only=key_only)
 
 
 def monthly_engagement(account_id: int | None = None, since: date | None = None,
-                       manager_id: int | None = None, key_only: bool = False) -> pd.DataFrame:
+                       manager_id: tuple[int, ...] | None = None, key_only: bool = False
+                       ) -> pd.DataFrame:
     """Engagements per month and kind of one account, one manager's accounts, the key
     accounts or the portfolio (grouped in SQL)."""
     return _monthly_engagement(db.database_url(), version(), account_id, since, manager_id,
@@ -184,14 +185,14 @@ def monthly_engagement(account_id: int | None = None, since: date | None = None,
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _stakeholders_touched(url: str, data_version: int, account_id: int | None,
-                          since: date | None, manager_id: int | None,
+                          since: date | None, manager_id: tuple[int, ...] | None,
                           key_only: bool) -> pd.DataFrame:
     return store.monthly_stakeholders_touched(_engine(url), account_id, manager_id, since,
                                               key_only=key_only)
 
 
 def stakeholders_touched(account_id: int | None = None, since: date | None = None,
-                         manager_id: int | None = None, key_only: bool = False
+                         manager_id: tuple[int, ...] | None = None, key_only: bool = False
                          ) -> pd.DataFrame:
     """Different people met per month, of one account, one manager's accounts, the key
     accounts or the portfolio (grouped in SQL)."""

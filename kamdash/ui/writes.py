@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kamdash import store
+from kamdash import db, store
 
 # Catch these around every call that writes: anything else is a bug and should be seen.
 WRITE_ERRORS = (store.ReadOnlyError, SQLAlchemyError)
@@ -15,9 +15,9 @@ def write_failed(exc: Exception) -> str:
     """The message for a refused or failed write, in words for the user."""
     if isinstance(exc, store.ReadOnlyError):
         return str(exc)
-    cause = str(getattr(exc, "orig", None) or exc)
+    cause = db.describe_error(exc)
     if "locked" in cause or "could not obtain lock" in cause or "deadlock" in cause:
         return ("The database is busy with another save right now; nothing was saved. "
                 "Try again in a moment.")
     return ("The database could not save this, so nothing was saved. If it happens again, "
-            "check that the database is running. (" + cause.strip().splitlines()[0] + ")")
+            f"check that the database is running. ({cause})")
