@@ -40,10 +40,16 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+# Percent-escapes for the ASCII characters a query value must not carry as they are; letters
+# beyond ASCII stay (the browser encodes them), so that 'Östra' sorts beside 'Ostra', not
+# before 'A'. One translation table: str.translate runs at C speed for hundreds of names.
+_LINK_ESCAPES = {code: quote(chr(code), safe="") for code in range(128)
+                 if quote(chr(code), safe="") != chr(code)}
+
+
 def _name_in_link(name: object) -> str:
-    """The name for a link: reserved characters escaped, letters beyond ASCII kept as they are
-    (the browser encodes them), so that 'Östra' sorts beside 'Ostra', not before 'A'."""
-    return "".join(c if ord(c) > 127 else quote(c, safe="") for c in str(name))
+    """The name for a link: reserved characters escaped, letters beyond ASCII as they are."""
+    return str(name).translate(_LINK_ESCAPES)
 
 
 def account_link(account_id: int, name: str) -> str:
