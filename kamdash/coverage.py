@@ -27,6 +27,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from kamdash.formatting import join_words
 from kamdash.roles import ROLE_LABELS, ROLES, STANCE_LABELS
 
 __all__ = [
@@ -547,11 +548,6 @@ def _share_words(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _or_list(words: list[str]) -> str:
-    """['a'] -> 'a'; ['a', 'b', 'c'] -> 'a, b or c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
 def _heaviest_roles() -> list[str]:
     top = max(ROLE_WEIGHTS.values())
     return [r for r in ROLES if ROLE_WEIGHTS[r] == top]
@@ -585,7 +581,7 @@ def single_threaded_help(stale_days: int | None = None) -> str:
 
 def hostile_roles_text() -> str:
     """The roles whose hostility is flagged, for people: 'decision maker or buyer'."""
-    return _or_list([ROLE_LABELS[r].lower() for r in ROLES if r in HOSTILE_ROLES])
+    return join_words([ROLE_LABELS[r].lower() for r in ROLES if r in HOSTILE_ROLES], "or")
 
 
 def severity_help() -> str:
@@ -597,15 +593,14 @@ def severity_help() -> str:
         for kind, word in kinds.items())
     single = severity(pd.Series(["single_threaded"]), pd.Series([None])).iloc[0]
     return (f"How urgent the gap is, 0-100: single-threaded {single}; for a "
-            f"{_or_list([ROLE_LABELS[r].lower() for r in top])}: {each}; other roles less, "
+            f"{join_words([ROLE_LABELS[r].lower() for r in top], 'or')}: {each}; other roles less, "
             f"by their weight. High from {PRIORITY_HIGH_FROM}, Medium from "
             f"{PRIORITY_MEDIUM_FROM}, Low below.")
 
 
 def first_people_to_add() -> str:
     """Who to add first to an account with no stakeholders: the roles that weigh most."""
-    top = [ROLE_LABELS[r].lower() for r in _heaviest_roles()]
-    both = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
+    both = join_words(ROLE_LABELS[r].lower() for r in _heaviest_roles())
     return (f"Start with the people who decide: the {both}. Then the people who shape the "
             "requirements and use our products, and anyone who already likes working with us.")
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kamdash import models
+from kamdash.formatting import join_words
 from kamdash.models import EngagementKind, ManagerRole
 
 __all__ = [
@@ -83,11 +84,10 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
-
 def cadence_kinds_text() -> str:
     """The kinds that count as a touch, in words: 'visit, meeting, call, QBR or workshop'."""
-    labels = [KIND_LABELS[k] if k == "qbr" else KIND_LABELS[k].lower() for k in CADENCE_KINDS]
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
+    return join_words((KIND_LABELS[k] if k == "qbr" else KIND_LABELS[k].lower()
+                       for k in CADENCE_KINDS), "or")
 
 
 _TREND_COLUMNS = [*KINDS, "engagements", "stakeholders_touched", "satisfaction", "revenue"]

@@ -1,4 +1,4 @@
-"""One way to write numbers for people: money, percentages, counts."""
+"""One way to write numbers and lists for people: money, percentages, counts, 'a, b and c'."""
 
 from __future__ import annotations
 
@@ -26,3 +26,9 @@ def percent(share: float | None, digits: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
     return f"{share * 100:.{digits}f}%"
+
+
+def join_words(words, last: str = "and") -> str:
+    """'a' / 'a and b' / 'a, b and c' (``last`` joins the final two, e.g. 'or')."""
+    words = [str(w) for w in words]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"

@@ -110,7 +110,7 @@ def validate_link(params: Mapping[str, str | list[str]],
                 problems.append(
                     f"'{key}' is not a selection criterion, so its weight was ignored.")
                 continue
-            problem = _whole_number_problem(
+            problem = _number_problem(
                 f"The weight for {criteria.label(key)}", values[0], WEIGHT_MIN, WEIGHT_MAX,
                 "weights are whole numbers")
             if problem:
@@ -123,21 +123,23 @@ def validate_link(params: Mapping[str, str | list[str]],
             problems.append(f"'{values[0]}' is not a selection rule (use top_n or threshold); "
                             "the default was used.")
         elif name == "n" and max_key_accounts is not None:
-            problem = _whole_number_problem("The number of key accounts", values[0], 1,
-                                            max_key_accounts, "it is a whole number")
+            problem = _number_problem("The number of key accounts", values[0], 1,
+                                      max_key_accounts, "it is a whole number")
             if problem:
                 problems.append(problem)
         elif name == "threshold":
-            problem = _threshold_problem(values[0])
+            problem = _number_problem("The minimum score", values[0], RATING_MIN, RATING_MAX,
+                                      "scores run", whole=False)
             if problem:
                 problems.append(problem)
     return problems
 
 
-def _whole_number_problem(what: str, value: str, low: int, high: int,
-                          rule: str) -> str | None:
-    """How the page reads a whole number from a link (as Streamlit's widgets do): a number
-    outside low..high or no number at all falls back to the default; a fraction is cut."""
+def _number_problem(what: str, value: str, low: float, high: float, rule: str,
+                    whole: bool = True) -> str | None:
+    """How the page reads a number from a link (as Streamlit's widgets do): a number outside
+    low..high or no number at all falls back to the default; for a ``whole`` number a
+    fraction is cut."""
     try:
         number = float(value)
     except ValueError:
@@ -145,20 +147,8 @@ def _whole_number_problem(what: str, value: str, low: int, high: int,
     if not low <= number <= high:
         return (f"{what} in the link is {value}; {rule} from {low} to {high}, so the default "
                 "was used.")
-    if number != int(number):
+    if whole and number != int(number):
         return f"{what} in the link is {value}; {rule}, so {int(number)} was used."
-    return None
-
-
-def _threshold_problem(value: str) -> str | None:
-    try:
-        number = float(value)
-    except ValueError:
-        return f"The minimum score in the link, '{value}', is not a number; the default was used."
-    if not RATING_MIN <= number <= RATING_MAX:
-        return (f"The minimum score in the link is {value}; scores run from {RATING_MIN} to "
-                f"{RATING_MAX}, so the "
-                "default was used.")
     return None
 
 

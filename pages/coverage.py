@@ -15,7 +15,6 @@ HEATMAP_ROWS = 60  # more rows than this make the heatmap unreadable; the worst 
 KEY_CHOICES = {"key": "Key accounts", "other": "Other accounts", "all": "All accounts"}
 KEY_FILTER = {"key": True, "other": False, "all": None}
 
-
 st.title("Stakeholder coverage")
 st.caption(
     "Which buying roles we know in each account, how fresh the contact is, and the worst gaps "

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kamdash import io, store
+from kamdash.formatting import join_words
 from kamdash.ui import data, imports
 from kamdash.ui.account_picker import plain
 from kamdash.ui.navigation import ensure_app_navigation
@@ -63,7 +64,7 @@ kind = st.radio(
 st.caption(
     "Into an empty database, import accounts first, then ratings, stakeholders and "
     "engagements: those files name accounts (and people) that must exist. "
-    f"Rows are matched by {imports.and_join(io.NATURAL_KEYS[kind])}: a known row is updated, "
+    f"Rows are matched by {join_words(io.NATURAL_KEYS[kind])}: a known row is updated, "
     "a new one added, so importing the same file twice changes nothing. One bad row rejects "
     "the whole file."
 )

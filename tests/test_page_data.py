@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, io, store
-from kamdash.ui.imports import MIME, and_join
+from kamdash.formatting import join_words
+from kamdash.ui.imports import MIME
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,5 +149,6 @@ def test_an_excel_file_is_read_like_a_csv(small_db):
 
 
 def test_key_columns_read_as_a_sentence():
-    assert [and_join(["name"]), and_join(["a", "b"]), and_join(["a", "b", "c"])] == [
+    assert [join_words(["name"]), join_words(["a", "b"]), join_words(["a", "b", "c"])] == [
         "name", "a and b", "a, b and c"]
+    assert join_words(["visit", "call", "QBR"], "or") == "visit, call or QBR"

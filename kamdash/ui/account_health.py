@@ -230,7 +230,6 @@ def render_engagement(account_id: int) -> None:
         _engagement_section(account_id, account)
 
 
-
 # --- logging an engagement -------------------------------------------------------------------
 
 

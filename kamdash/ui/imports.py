@@ -71,8 +71,3 @@ def result_message(result: store.ImportResult) -> str:
         text += f" {n:,} new manager{'s' if n != 1 else ''} created from kam_email."
     return text
 
-
-def and_join(words) -> str:
-    """'a' / 'a and b' / 'a, b and c': a key's columns in a sentence."""
-    words = list(words)
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
