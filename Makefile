@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test e2e bench lint demo clean
+.PHONY: run test quick e2e bench lint demo clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(VENV)/.runtime
 ## The whole suite (browser tests skip with a reason when Chromium is missing).
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+## The pure tests only (domain logic, file parsing): no database, no page, no browser.
+quick: $(VENV)/.dev
+	$(PY) -m pytest -m "not store and not apptest and not e2e"
 
 ## Only the browser tests.
 e2e: $(VENV)/.dev

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
 from demo_portfolio import DEMO_ACCOUNTS, DEMO_SEED, DEMO_TODAY
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from kamdash import db
 
@@ -25,19 +25,33 @@ POSTGRES_URL = os.environ.get(
 
 
 def _postgres_engine_or_skip():
-    engine = db.make_engine(POSTGRES_URL)
+    """An engine on a schema of its own in the test database (dropped again by
+    ``_drop_postgres_schema``): tests running at once, in one run or in several, never meet."""
+    admin = db.make_engine(POSTGRES_URL)
+    schema = f"t_{uuid.uuid4().hex[:16]}"
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
     except Exception as exc:  # noqa: BLE001 - any failure means: no server to test against
-        engine.dispose()
         if os.environ.get("KAMDASH_CI"):  # CI must test PostgreSQL, not skip it
             pytest.fail(f"no PostgreSQL server answers at {POSTGRES_URL} ({exc})")
         pytest.skip(
             f"PostgreSQL run skipped: no server answers at {POSTGRES_URL} "
             f"({type(exc).__name__}); set KAMDASH_TEST_POSTGRES_URL to test that path"
         )
-    return engine
+    finally:
+        admin.dispose()
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return db.make_engine(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
+
+
+def _drop_postgres_schema(engine) -> None:
+    schema = engine.url.query["options"].split("=", 1)[1]
+    engine.dispose()
+    admin = db.make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,12 +61,12 @@ def engine(request, tmp_path):
         e = db.make_engine(f"sqlite:///{tmp_path / 'test.db'}")
     else:
         e = _postgres_engine_or_skip()
-        SQLModel.metadata.drop_all(e)
     db.create_schema(e)
     yield e
     if request.param == "postgresql":
-        SQLModel.metadata.drop_all(e)
-    e.dispose()
+        _drop_postgres_schema(e)
+    else:
+        e.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +109,19 @@ def empty_db(tmp_path, monkeypatch) -> str:
     return _use(monkeypatch, tmp_path / "empty.db")
 
 
+
+
+_DATABASE_FIXTURES = {"engine", "demo_db", "writable_demo_db", "empty_db", "demo_db_path"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers by what a test needs, so lanes can be chosen: ``apptest`` for tests/pages,
+    ``store`` for any test that opens a database, ``e2e`` (set by tests/e2e/conftest.py);
+    the rest is pure (``make quick``: ``-m "not store and not apptest and not e2e"``)."""
+    pages = Path(__file__).parent / "pages"
+    for item in items:
+        path = Path(item.fspath)
+        if pages in path.parents:
+            item.add_marker(pytest.mark.apptest)
+        if _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.store)

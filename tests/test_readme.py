@@ -42,6 +42,6 @@ def test_every_setting_the_code_reads_is_documented():
 def test_every_page_of_the_navigation_is_described():
     app = (ROOT / "streamlit_app.py").read_text()
     titles = re.findall(r'st.Page\([^)]*?title="([^"]+)"', app)
-    assert len(titles) == 6
+    assert len(titles) >= 6, "found too few pages: the pattern is wrong"
     table = README.split("## Pages", 1)[1].split("## ", 1)[0]
     assert [t for t in titles if f"**{t}**" not in table] == []

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from kamdash import coverage, db, demo, store
 from kamdash.models import Account
 
-PAGE = str(Path(__file__).parents[1] / "pages" / "coverage.py")
+PAGE = str(Path(__file__).parents[2] / "pages" / "coverage.py")
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from kamdash import coverage, db, demo, store
 from kamdash.models import Account, Meta, Stakeholder
 
-PAGE = str(Path(__file__).parents[1] / "pages" / "account.py")
+PAGE = str(Path(__file__).parents[2] / "pages" / "account.py")
 XSS = "<script>alert(1)</script>"
 
 

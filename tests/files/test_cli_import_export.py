@@ -13,7 +13,7 @@ import pytest
 from kamdash import db, store
 from kamdash.__main__ import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 
 

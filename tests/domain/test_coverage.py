@@ -139,7 +139,7 @@ def test_the_stale_threshold_is_written_down_once():
     import re
     from pathlib import Path
 
-    root = Path(__file__).parents[1]
+    root = Path(__file__).parents[2]
     files = ["kamdash/coverage.py", "kamdash/charts/coverage.py",
              "kamdash/store/stakeholders.py", "kamdash/ui/stakeholder_editor.py",
              "pages/coverage.py", "pages/account.py", "kamdash/health.py", "kamdash/ui/data.py"]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kamdash import store
 from kamdash.ui.writes import write_failed
 
-SELECTION = str(Path(__file__).parents[1] / "pages" / "selection.py")
+SELECTION = str(Path(__file__).parents[2] / "pages" / "selection.py")
 
 
 def locked() -> OperationalError:

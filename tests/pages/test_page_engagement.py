@@ -14,7 +14,7 @@ from kamdash import engagement as eg
 from kamdash.charts import engagement as charts
 from kamdash.models import Engagement, Manager
 
-PAGE = str(Path(__file__).parents[1] / "pages" / "engagement.py")
+PAGE = str(Path(__file__).parents[2] / "pages" / "engagement.py")
 
 
 @pytest.fixture(autouse=True)

@@ -270,7 +270,7 @@ def test_export_of_an_empty_database_is_a_header_only_file(engine):
 def test_the_sample_files_import_cleanly_into_an_empty_database_in_order(engine):
     from pathlib import Path
 
-    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
     for kind in io.KINDS:
         data = (samples / f"{kind}.csv").read_bytes()
         result = store.import_file(engine, kind, data, f"{kind}.csv", today=TODAY)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from kamdash import db, demo, selection, store
 from kamdash.ui.account_picker import plain
 
-PAGE = str(Path(__file__).parents[1] / "pages" / "selection.py")
+PAGE = str(Path(__file__).parents[2] / "pages" / "selection.py")
 
 
 def run(**query) -> AppTest:

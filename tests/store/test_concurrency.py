@@ -4,6 +4,8 @@ database, on SQLite and on PostgreSQL; every row lands and no "database is locke
 from __future__ import annotations
 
 import multiprocessing as mp
+import sys
+import types
 from datetime import date
 
 from sqlalchemy import func, select
@@ -27,7 +29,11 @@ def _log_many(url: str, worker: int, start, errors) -> None:
     engine.dispose()
 
 
-def test_eight_processes_logging_at_once_lose_nothing_and_never_see_a_lock_error(engine):
+def test_eight_processes_logging_at_once_lose_nothing_and_never_see_a_lock_error(
+        engine, monkeypatch):
+    # A worker process re-runs the parent's __main__; after an AppTest in the same run that
+    # is a page script, which would write to the database itself. Give the workers none.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     store.replace_all(engine, {Account: [dict(id=1, name="Acme"), dict(id=2, name="Bolt")]})
     version = store.data_version(engine)
     url = engine.url.render_as_string(hide_password=False)

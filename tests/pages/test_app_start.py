@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from kamdash import db, store
 
-APP = str(Path(__file__).parents[1] / "streamlit_app.py")
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 
 
 def start() -> AppTest:

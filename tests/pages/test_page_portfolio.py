@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kamdash import db, demo, health, portfolio, store
 from kamdash.formatting import percent
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def test_portfolio_shows_headline_figures_from_the_database(demo_db):

@@ -12,7 +12,7 @@ from kamdash import db, io, store
 from kamdash.formatting import join_words
 from kamdash.ui.imports import MIME
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 ACCOUNTS = b"name,industry,kam_email,is_key\nAcme,Steel,ann.berg@x.com,yes\nBolt,Retail,,no\n"
 
