@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class UserRole(StrEnum):
     """What a user may do, each role everything the one before may, and more."""
 
     VIEWER = "viewer"  # reads everything
@@ -20,7 +20,7 @@ class Role(StrEnum):
     ADMIN = "admin"  # also manages users, imports, exports and clears
 
 
-_RANK = {Role.VIEWER: 0, Role.KAM: 1, Role.LEADERSHIP: 2, Role.ADMIN: 3}
+_RANK = {UserRole.VIEWER: 0, UserRole.KAM: 1, UserRole.LEADERSHIP: 2, UserRole.ADMIN: 3}
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,15 @@ class Actor:
 
     email: str
     name: str
-    role: Role
+    role: UserRole
     manager_id: int | None = None
 
-    def at_least(self, role: Role) -> bool:
+    def at_least(self, role: UserRole) -> bool:
         return _RANK[self.role] >= _RANK[role]
 
 
 # Local mode (no [auth] in secrets): one user on a laptop or in a demo, with every right.
-LOCAL = Actor(email="local", name="Local user", role=Role.ADMIN)
+LOCAL = Actor(email="local", name="Local user", role=UserRole.ADMIN)
 
 
 class Refused(PermissionError):
@@ -47,22 +47,22 @@ class Refused(PermissionError):
 
 def can_edit_account(actor: Actor, manager_id: int | None) -> bool:
     """Leadership and admins edit every account; a KAM only the accounts they manage."""
-    if actor.at_least(Role.LEADERSHIP):
+    if actor.at_least(UserRole.LEADERSHIP):
         return True
-    return actor.role == Role.KAM and manager_id is not None and actor.manager_id == manager_id
+    return actor.role == UserRole.KAM and manager_id is not None and actor.manager_id == manager_id
 
 
 def require_account_edit(actor: Actor, manager_id: int | None, account_name: str) -> None:
     """Raise ``Refused`` unless ``actor`` may change ``account_name`` (managed by
     ``manager_id``)."""
     if not can_edit_account(actor, manager_id):
-        if actor.role == Role.KAM:
+        if actor.role == UserRole.KAM:
             raise Refused(f"{account_name} is managed by another KAM: only its own KAM or "
                           "leadership can change it.")
         raise Refused(f"Your role ({actor.role}) can read {account_name} but not change it.")
 
 
-def require_role(actor: Actor, role: Role, what: str) -> None:
+def require_role(actor: Actor, role: UserRole, what: str) -> None:
     """Raise ``Refused`` unless ``actor`` has at least ``role``; ``what`` names the action,
     e.g. "save scenarios"."""
     if not actor.at_least(role):

@@ -197,3 +197,26 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: int = 0
+
+
+# --- audit trail ---------------------------------------------------------------------------
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change, append-only, written in the same transaction as the change itself: who,
+    when, what (entity and its id, the account it belongs to) and the values before and
+    after (JSON objects; ``None`` for a row that was created or deleted)."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_account_at", "account_id", "at"),
+                      Index("ix_audit_entry_at", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    actor: str = Field(description="e-mail of who made the change ('local' in local mode)")
+    action: str = Field(description="create, update or delete")
+    entity: str = Field(description="table of the changed row, e.g. stakeholder")
+    entity_id: str = Field(description="its key, e.g. 42 or 'Castellan Steel'")
+    account_id: int | None = Field(default=None, description="the account it belongs to")
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -5,6 +5,8 @@ version; more beside it as the product grows), all re-exported here so callers w
 ``store.load_accounts(engine)``.
 """
 
+from kamdash.store.audit import *  # noqa: F403
+from kamdash.store.audit import __all__ as _audit_all
 from kamdash.store.core import *  # noqa: F403
 from kamdash.store.core import __all__ as _core_all
 from kamdash.store.engagement import *  # noqa: F403
@@ -14,4 +16,4 @@ from kamdash.store.imports import __all__ as _imports_all
 from kamdash.store.stakeholders import *  # noqa: F403
 from kamdash.store.stakeholders import __all__ as _stakeholders_all
 
-__all__ = [*_core_all, *_imports_all, *_stakeholders_all, *_engagement_all]
+__all__ = [*_core_all, *_audit_all, *_imports_all, *_stakeholders_all, *_engagement_all]

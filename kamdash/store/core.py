@@ -20,6 +20,7 @@ from kamdash import criteria
 from kamdash.models import (
     Account,
     AccountMonth,
+    AuditEntry,
     Designation,
     Engagement,
     Manager,
@@ -60,6 +61,7 @@ TABLES_IN_FK_ORDER: tuple[type[SQLModel], ...] = (
     AccountMonth,
     Scenario,
     Designation,
+    AuditEntry,
 )
 
 
