@@ -1,7 +1,9 @@
-"""kamdash entry point: page config, navigation, and a clear stop when there is no database."""
+"""kamdash entry point: page config, navigation, and a clear stop when a setting is wrong or
+there is no database."""
 
 import streamlit as st
 
+from kamdash import settings
 from kamdash.ui.data import database_problem
 from kamdash.ui.read_only import sidebar_notice
 
@@ -30,6 +32,10 @@ navigation = st.navigation(
         ],
     }
 )
+setting_problem = settings.problem()
+if setting_problem:  # a KAMDASH_ variable that does not parse: say which, run no page
+    st.error(f"kamdash cannot start: {setting_problem}.", icon=":material/settings:")
+    st.stop()
 sidebar_notice()
 problem = database_problem()
 if problem:  # unreachable or not set up: say so once, instead of a traceback on every page

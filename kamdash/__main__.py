@@ -35,45 +35,59 @@ class _Failure(Exception):
 def _open(write: bool) -> Engine:
     """The configured database, ready to use.
 
-    For a write, read-only mode is refused before anything is touched, and the schema is
-    brought up to date (created when new). A read in read-only mode writes nothing, not even
-    a migration, so the database must be set up already; otherwise it migrates as a write.
+    A write (refused first in read-only mode) brings the schema up to date and creates the
+    database when new. A read writes nothing in any mode: no file or folder is created,
+    nothing is migrated, a SQLite file is opened read-only; so the database must exist and be
+    at the newest revision already.
     """
     if write:
         store.ensure_writable()
-    read_only = store.read_only()
     url = db.database_url()
     try:
-        from sqlalchemy.engine import make_url
-
-        parsed = make_url(url)
-        if read_only and parsed.get_backend_name() == "sqlite":
-            path = parsed.database
-            if path and path != ":memory:" and not Path(path).is_file():
-                raise _Failure(f"there is no database at {path}, and read-only mode "
-                               "(KAMDASH_READ_ONLY) creates none; prepare it first without "
-                               "read-only mode, e.g. `python -m kamdash demo`")
-        engine = db.make_engine(url)
-        if not read_only:
+        if write:
+            engine = db.make_engine(url)
             db.create_schema(engine)
             return engine
+        engine = db.make_engine(url, read_only=True)
         from kamdash import migrations
 
         current, head = migrations.current_revision(engine), migrations.head_revision()
-    except _Failure:
-        raise
+    except db.DatabaseMissing:
+        raise _Failure(_no_database(db.sqlite_file(url))) from None
     except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
         raise _Failure(f"cannot open the database at {db.display_url()}: "
                        f"{db.describe_error(exc)}") from None
-    if current is None:
-        raise _Failure(f"the database at {db.display_url()} has no kamdash schema, and read-only "
-                       "mode (KAMDASH_READ_ONLY) does not create it; prepare it first without "
-                       "read-only mode, e.g. `python -m kamdash demo`")
     if current != head:
-        raise _Failure(f"the database at {db.display_url()} has schema revision {current} but this "
-                       f"kamdash needs {head}, and read-only mode (KAMDASH_READ_ONLY) does not "
-                       "migrate; run any command once without read-only mode to migrate it")
+        engine.dispose()
+        raise _Failure(_not_set_up(current, head))
     return engine
+
+
+_PREPARE = "prepare it first without read-only mode, e.g. `python -m kamdash demo`"
+
+
+def _no_database(path: Path | None) -> str:
+    if store.read_only():
+        return (f"there is no database at {path}, and read-only mode (KAMDASH_READ_ONLY) "
+                f"creates none; {_PREPARE}")
+    return (f"there is no database at {path}; check KAMDASH_DATABASE_URL (a read creates no "
+            "database)")
+
+
+def _not_set_up(current: str | None, head: str) -> str:
+    where = f"the database at {db.display_url()}"
+    if store.read_only():
+        if current is None:
+            return (f"{where} has no kamdash schema, and read-only mode (KAMDASH_READ_ONLY) "
+                    f"does not create it; {_PREPARE}")
+        return (f"{where} has schema revision {current} but this kamdash needs {head}, and "
+                "read-only mode (KAMDASH_READ_ONLY) does not migrate; start the app or run an "
+                "import once without read-only mode to migrate it")
+    if current is None:
+        return (f"{where} has no kamdash schema, and a read does not create it; set it up "
+                "first, e.g. `python -m kamdash demo` or an import")
+    return (f"{where} has schema revision {current} but this kamdash needs {head}, and a read "
+            "does not migrate; start the app or run an import once to migrate it")
 
 
 # --- progress ---------------------------------------------------------------------------------
@@ -159,7 +173,10 @@ def _export(args: argparse.Namespace) -> int:
         raise _Failure(f"cannot write {path}: the folder {path.parent} does not exist; "
                        "create it first (export writes into an existing folder only)")
     engine = _open(write=False)
-    frame = store.export_rows(engine, args.kind)
+    try:
+        frame = store.export_rows(engine, args.kind)
+    finally:
+        engine.dispose()  # the last reader closing tidies SQLite's -wal and -shm files away
     content = io.to_bytes(args.kind, frame, path.name)
     try:
         path.write_bytes(content)
@@ -241,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
+        settings.current()  # a bad KAMDASH_ value stops every command before it starts
         return args.func(args)
     except _Failure as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,4 +1,7 @@
-"""The database engine: URL from KAMDASH_DATABASE_URL, SQLite pragmas, schema creation."""
+"""The database engine: URL from KAMDASH_DATABASE_URL, SQLite pragmas, schema creation.
+
+An engine for reading only (``make_engine(url, read_only=True)``) writes nothing and creates no
+folder or database file: a mistyped path is an error, not a new empty database."""
 
 from __future__ import annotations
 
@@ -12,16 +15,39 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
-from kamdash import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from kamdash import models, settings  # noqa: F401  (models registers every table)
+from kamdash.settings import DEFAULT_DB_PATH
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "kamdash.db"
+__all__ = ["DEFAULT_DB_PATH", "DatabaseMissing", "create_schema", "database_url",
+           "describe_error", "display_url", "make_engine", "read_only_uri",
+           "schema_is_current", "sqlite_file"]
+
 # Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
 SQLITE_BUSY_TIMEOUT_S = 10
 
 
 def database_url() -> str:
     """The configured database URL; SQLite in data/ when KAMDASH_DATABASE_URL is unset."""
-    return os.environ.get("KAMDASH_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+    return settings.current().database_url
+
+
+class DatabaseMissing(FileNotFoundError):
+    """A SQLite file to read does not exist (reading creates none: a typo in the path must not
+    leave an empty database behind)."""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or another backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether this process may create files in ``folder`` (SQLite's -wal and -shm files).
+    Its own function so that a test run as root can play a user without the right."""
+    return os.access(folder, os.W_OK)
 
 
 def _set_sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -52,21 +78,58 @@ def _ensure_wal(cur) -> None:
             time.sleep(0.05)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: the configured one); SQLite gets WAL, FKs and a timeout."""
+def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
+    """An engine for ``url`` (default: the configured one); SQLite gets WAL, FKs and a timeout.
+
+    ``read_only``: an existing SQLite file that refuses every write (see ``read_only_uri``);
+    a missing file raises ``DatabaseMissing`` and nothing is created. Without it a new SQLite
+    file and its folders are created on first use.
+    """
     url = url or database_url()
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        db = parsed.database
-        if db and db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-        )
-        event.listen(engine, "connect", _set_sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    path = sqlite_file(url)
+    connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+    if read_only and path is not None:
+        return _read_only_sqlite_engine(url, path, connect_args)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args=connect_args)
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _read_only_sqlite_engine(url: str, path: Path, connect_args: dict) -> Engine:
+    if not path.is_file():
+        raise DatabaseMissing(f"there is no database file at {path}")
+    uri = read_only_uri(path)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, **connect_args)
+
+    engine = create_engine(url, creator=connect)
+    event.listen(engine, "connect", _set_read_only_pragmas)
+    return engine
+
+
+def read_only_uri(path: Path) -> str:
+    """How a read opens an existing SQLite file: never creating it (``mode=rw``: SQLite opens
+    a write-protected file for reading), so that the last reader still tidies up the -wal and
+    -shm files; as ``immutable`` where this process cannot create them, since reading a WAL
+    database needs the -shm file, unless a -wal file holds changes that mode would miss.
+    Writes are refused either way (``query_only``)."""
+    path = path.resolve()
+    wal = path.with_name(f"{path.name}-wal")
+    immutable = not _folder_writable(path.parent) and not wal.exists()
+    return f"{path.as_uri()}?{'immutable=1' if immutable else 'mode=rw'}"
+
+
+def _set_read_only_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cur.execute("PRAGMA query_only=ON")  # a write is refused by SQLite itself as well
+    cur.close()
 
 
 def display_url(url: str | None = None) -> str:

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, store
+from kamdash import criteria, db, settings, store
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -438,7 +438,7 @@ def build_portfolio(
         raise ValueError(
             f"the demo portfolio needs at least {MIN_ACCOUNTS} accounts, got {n_accounts}"
         )
-    today = today or date.today()
+    today = today or settings.today()
     rng = np.random.default_rng(seed)
 
     managers = _managers()

@@ -1,26 +1,121 @@
-"""Settings read from the environment that more than one layer needs (the app and the
-command line). The database URL is kamdash.db's, read-only mode kamdash.store's."""
+"""Every KAMDASH_ environment variable the app and the command line read, in one typed, frozen
+``Settings`` object (the idea of full-stack-fastapi-template's core/config.py, without
+pydantic). Nothing else in kamdash reads os.environ.
+
+``current()`` is cached on the variables' values, so it costs a few dict look-ups per call and
+a test that changes the environment (monkeypatch) sees the change at once. A value that does
+not parse raises ``SettingsError`` naming the variable and what it accepts; the app shows it
+on start-up, the command line prints it and exits 2.
+
+A new variable: a field on ``Settings``, its line in ``load``, its name in ``VARIABLES``, its row
+in README's Configuration table.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "kamdash.db"
+
+# The variables ``load`` reads (tests unset them all, so a developer's own never leak in).
+VARIABLES = ("KAMDASH_DATABASE_URL", "KAMDASH_READ_ONLY", "KAMDASH_DEMO", "KAMDASH_TODAY")
+
+TRUE_WORDS = ("1", "true", "yes", "on", "y")
+FALSE_WORDS = ("0", "false", "no", "off", "n")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value kamdash cannot use; the message says which and
+    what it accepts."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str  # KAMDASH_DATABASE_URL: SQLAlchemy URL (default: SQLite in data/)
+    read_only: bool  # KAMDASH_READ_ONLY: every write is switched off
+    demo: bool  # KAMDASH_DEMO: seed the demo into an empty database on first start
+    fixed_today: date | None  # KAMDASH_TODAY: the day kamdash measures from, None: the clock
+
+    def today(self) -> date:
+        """The day kamdash measures from and dates business events by."""
+        return self.fixed_today or date.today()
+
+
+def _text(environ: Mapping[str, str], name: str) -> str:
+    return environ.get(name, "").strip()
+
+
+def parse_bool(name: str, value: str | None, default: bool) -> bool:
+    """``value`` of the variable ``name`` as a boolean, the same words for every variable
+    (case-insensitive); unset or blank: ``default``."""
+    word = (value or "").strip().lower()
+    if not word:
+        return default
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}={value.strip()!r} is not a yes or no: write one of "
+                        f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off), "
+                        "or leave it unset")
+
+
+def parse_day(name: str, value: str | None) -> date | None:
+    """``value`` of the variable ``name`` as a YYYY-MM-DD date; unset or blank: None."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a date: write YYYY-MM-DD (e.g. "
+                            "2025-06-30), or leave it unset for the real date") from None
+
+
+def load(environ: Mapping[str, str]) -> Settings:
+    """The settings ``environ`` holds; ``SettingsError`` for the first value that does not
+    parse."""
+    return Settings(
+        database_url=_text(environ, "KAMDASH_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}",
+        read_only=parse_bool("KAMDASH_READ_ONLY", environ.get("KAMDASH_READ_ONLY"), False),
+        demo=parse_bool("KAMDASH_DEMO", environ.get("KAMDASH_DEMO"), True),
+        fixed_today=parse_day("KAMDASH_TODAY", environ.get("KAMDASH_TODAY")),
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_cached(values: tuple[tuple[str, str], ...]) -> Settings:
+    return load(dict(values))
+
+
+def current() -> Settings:
+    """The settings of this process's environment now (cached on the KAMDASH_ values)."""
+    return _load_cached(tuple(sorted(
+        (name, value) for name, value in os.environ.items() if name.startswith("KAMDASH_"))))
+
+
+def problem() -> str | None:
+    """Why the settings cannot be used, in one line; None when they can."""
+    try:
+        current()
+    except SettingsError as exc:
+        return str(exc)
+    return None
 
 
 def today() -> date:
-    """The day kamdash measures from ("days since contact", the demo's history): today, or
-    KAMDASH_TODAY (YYYY-MM-DD) when set, so that a demo or a test sees a fixed day. A value
-    that is not a date is ignored: a typo must not break every page."""
-    fixed = os.environ.get("KAMDASH_TODAY", "").strip()
-    if fixed:
-        try:
-            return date.fromisoformat(fixed)
-        except ValueError:
-            pass
-    return date.today()
+    """The day kamdash measures from ("days since contact", the demo's history, the date of a
+    logged visit or a key-account change): KAMDASH_TODAY (YYYY-MM-DD) when set, so that a
+    demo or a test sees a fixed day, else the real date."""
+    return current().today()
 
 
 def demo_on_first_start() -> bool:
-    """Seed the demo portfolio into an empty database when the app starts, unless
-    KAMDASH_DEMO is 0, false or no (for people who bring their own CRM data)."""
-    return os.environ.get("KAMDASH_DEMO", "1").strip().lower() not in {"0", "false", "no"}
+    """Seed the demo portfolio into an empty database when the app starts, unless KAMDASH_DEMO
+    is off (for people who bring their own CRM data)."""
+    return current().demo

@@ -8,8 +8,12 @@ write get their own copy from ``writable_demo_db``.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import sqlite3
+import sys
+import types
 import uuid
 from pathlib import Path
 
@@ -17,7 +21,7 @@ import pytest
 from demo_portfolio import DEMO_ACCOUNTS, DEMO_SEED, DEMO_TODAY
 from sqlalchemy import text
 
-from kamdash import db
+from kamdash import db, settings
 
 POSTGRES_URL = os.environ.get(
     "KAMDASH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -52,6 +56,32 @@ def _drop_postgres_schema(engine) -> None:
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_from_outside(monkeypatch, tmp_path_factory):
+    """Every test starts from kamdash's defaults, whatever the shell running pytest or an
+    earlier test set: no read-only mode, demo on, the real date. A test that forgets to name
+    its database gets a throwaway file, never data/kamdash.db."""
+    for name in settings.VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    unnamed = tmp_path_factory.getbasetemp() / "no-database-named.db"
+    monkeypatch.setenv("KAMDASH_DATABASE_URL", f"sqlite:///{unnamed}")
+
+
+@pytest.fixture
+def fresh_processes(monkeypatch):
+    """A multiprocessing context whose workers start clean: a fork server of this test's own
+    (stopped again after it), with ``kamdash.store`` imported once, and no ``__main__`` to
+    re-run. After an AppTest, ``__main__`` is a page script, which a worker would otherwise
+    run again (and write to the database itself)."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    server = multiprocessing.forkserver._forkserver
+    server._stop()  # one an earlier test started knows another __main__
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kamdash.store"])
+    yield context
+    server._stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

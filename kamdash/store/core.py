@@ -7,7 +7,6 @@ transaction and bumps the data version, which the app's cached loaders are keyed
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -16,7 +15,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from kamdash import criteria
+from kamdash import criteria, settings
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -81,8 +80,8 @@ class ReadOnlyError(RuntimeError):
 
 
 def read_only() -> bool:
-    """True when KAMDASH_READ_ONLY is set to 1/true/yes: every write path is refused."""
-    return os.environ.get("KAMDASH_READ_ONLY", "").strip().lower() in {"1", "true", "yes"}
+    """True when KAMDASH_READ_ONLY is on (see ``kamdash.settings``): every write is refused."""
+    return settings.current().read_only
 
 
 def ensure_writable() -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
+from kamdash import settings
 from kamdash.models import (
     CADENCE_KINDS,
     MAX_CADENCE_PER_QUARTER,
@@ -422,12 +423,12 @@ def log_engagement(
     today: dt.date | None = None,
 ) -> int:
     """Record one engagement with an account and return its id. One transaction; every field
-    is checked first (the date not after ``today``, default the real date; a known kind; the
-    person belongs to this account; sentiment -2..+2; a summary of 1-``MAX_SUMMARY``
+    is checked first (the date not after ``today``, default ``settings.today()``; a known kind;
+    the person belongs to this account; sentiment -2..+2; a summary of 1-``MAX_SUMMARY``
     characters) and any problem raises ``EngagementRejected`` with nothing written."""
     ensure_writable()
     problems, clean = _check(date, kind, summary, sentiment, logged_by,
-                             today or dt.date.today())
+                             today or settings.today())
     account_id = int(account_id)
     stakeholder_id = None if stakeholder_id is None or pd.isna(stakeholder_id) else int(
         stakeholder_id)

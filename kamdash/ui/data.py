@@ -22,7 +22,7 @@ class DatabaseNotReady(RuntimeError):
 
 @st.cache_resource(show_spinner="Opening the database (a fresh install seeds the demo first)…")
 def _engine(url: str) -> Engine:
-    engine = db.make_engine(url)
+    engine = db.make_engine(url, read_only=store.read_only())  # reads create nothing
     if store.read_only():
         # No writes at all, not even a migration or the first-start demo: the database must
         # have been prepared (python -m kamdash demo) before the read-only show.

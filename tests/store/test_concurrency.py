@@ -3,9 +3,6 @@ database, on SQLite and on PostgreSQL; every row lands and no "database is locke
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import sys
-import types
 from datetime import date
 
 from sqlalchemy import func, select
@@ -30,16 +27,12 @@ def _log_many(url: str, worker: int, start, errors) -> None:
 
 
 def test_eight_processes_logging_at_once_lose_nothing_and_never_see_a_lock_error(
-        engine, monkeypatch):
-    # A worker process re-runs the parent's __main__; after an AppTest in the same run that
-    # is a page script, which would write to the database itself. Give the workers none.
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+        engine, fresh_processes):
     store.replace_all(engine, {Account: [dict(id=1, name="Acme"), dict(id=2, name="Bolt")]})
     version = store.data_version(engine)
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
-    ctx = mp.get_context("forkserver")  # a clean process per worker, kamdash imported once
-    ctx.set_forkserver_preload(["kamdash.store"])
+    ctx = fresh_processes
     start, errors = ctx.Barrier(WORKERS), ctx.Queue()
     procs = [ctx.Process(target=_log_many, args=(url, w, start, errors)) for w in range(WORKERS)]
     for p in procs:

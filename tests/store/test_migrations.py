@@ -3,8 +3,6 @@ create_schema brings new, pre-migration and current databases to the head revisi
 
 from __future__ import annotations
 
-import multiprocessing as mp
-
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -102,10 +100,9 @@ def _create_schema_in_process(url: str, start) -> None:
     db.create_schema(engine)
 
 
-def test_processes_starting_together_on_a_new_file_do_not_race(tmp_path):
+def test_processes_starting_together_on_a_new_file_do_not_race(tmp_path, fresh_processes):
     url = f"sqlite:///{tmp_path / 'race.db'}"
-    ctx = mp.get_context("forkserver")  # fresh processes, kamdash imported once
-    ctx.set_forkserver_preload(["kamdash.store"])
+    ctx = fresh_processes
     start = ctx.Barrier(4)
     procs = [ctx.Process(target=_create_schema_in_process, args=(url, start)) for _ in range(4)]
     for p in procs:

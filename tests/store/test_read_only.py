@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kamdash import store
 from kamdash.models import Account, Meta, Rating
+from kamdash.settings import SettingsError
 
 STORE_DIR = Path(store.__file__).resolve().parent
 
@@ -94,12 +95,21 @@ def test_a_write_in_read_only_mode_is_refused_and_changes_nothing(engine, monkey
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("1", True), ("true", True), ("YES", True), (" yes ", True), ("0", False), ("", False),
-    ("no", False),
+    ("1", True), ("true", True), ("YES", True), (" yes ", True), ("on", True), ("On", True),
+    ("y", True), ("0", False), ("", False), ("no", False), ("off", False), ("n", False),
 ])
-def test_read_only_is_switched_on_by_1_true_or_yes(monkeypatch, value, expected):
+def test_read_only_is_switched_on_by_the_yes_words_in_any_case(monkeypatch, value, expected):
     monkeypatch.setenv("KAMDASH_READ_ONLY", value)
     assert store.read_only() is expected
+
+
+def test_a_read_only_value_that_is_no_yes_or_no_refuses_every_write(engine, monkeypatch):
+    _seed(engine)
+    before = snapshot(engine)
+    monkeypatch.setenv("KAMDASH_READ_ONLY", "sure")
+    with pytest.raises(SettingsError, match="KAMDASH_READ_ONLY='sure' is not a yes or no"):
+        store.save_scenario(engine, "Q1", {"tenure": 5}, {"kind": "top_n"})
+    assert snapshot(engine) == before
 
 
 def test_the_demo_seeder_is_refused_too(engine, monkeypatch):
