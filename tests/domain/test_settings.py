@@ -107,3 +107,11 @@ def test_every_variable_load_reads_is_listed_and_nothing_else_reads_the_environm
                      if re.search(r"os\.environ|getenv", path.read_text()))
     # bench points its own AppTest runs at its databases (sets the variable, then restores it)
     assert readers == ["bench.py", "settings.py"]
+
+
+def test_readme_documents_every_variable_and_every_word():
+    readme = (KAMDASH_DIR.parent / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("Only for the tests:", 1)[0]
+    assert re.findall(r"^\| `(KAMDASH_\w+)` \|", section, re.MULTILINE) == list(settings.VARIABLES)
+    for words, meaning in ((settings.TRUE_WORDS, "on"), (settings.FALSE_WORDS, "off")):
+        assert ", ".join(f"`{w}`" for w in words) + f" for {meaning}" in section.replace("\n", " ")
