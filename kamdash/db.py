@@ -16,9 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
 from kamdash import models, settings  # noqa: F401  (models registers every table)
-from kamdash.settings import DEFAULT_DB_PATH
 
-__all__ = ["DEFAULT_DB_PATH", "DatabaseMissing", "create_schema", "database_url",
+__all__ = ["DatabaseMissing", "create_schema", "database_url",
            "describe_error", "display_url", "make_engine", "read_only_uri",
            "schema_is_current", "sqlite_file"]
 

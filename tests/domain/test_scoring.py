@@ -85,18 +85,18 @@ def test_a_weighted_criterion_nobody_rated_counts_as_missing():
     assert out.loc[1, "score"] == 4.5
 
 
-def test_contributions_sum_to_score_and_zero_weights_get_no_column():
+@pytest.mark.parametrize("missing", ["floor", "ignore"])
+def test_contributions_sum_to_score_and_zero_weights_get_no_column(missing):
     rng = np.random.default_rng(1)
     keys = ["product_fit", "solvency", "tenure", "cultural_fit"]
     ratings = pd.DataFrame(rng.integers(1, 11, size=(50, 4)).astype(float), columns=keys)
     ratings = ratings.mask(rng.random((50, 4)) < 0.2)
-    for missing in ("floor", "ignore"):
-        out = score_accounts(ratings, {"product_fit": 2, "solvency": 0.5, "tenure": 0,
-                                       "cultural_fit": 1}, missing=missing)
-        contrib = out.filter(like="contrib_")
-        assert list(contrib.columns) == ["contrib_product_fit", "contrib_solvency",
-                                         "contrib_cultural_fit"]
-        np.testing.assert_allclose(contrib.sum(axis=1), out["score"], atol=1e-8)
+    out = score_accounts(ratings, {"product_fit": 2, "solvency": 0.5, "tenure": 0,
+                                   "cultural_fit": 1}, missing=missing)
+    contrib = out.filter(like="contrib_")
+    assert list(contrib.columns) == ["contrib_product_fit", "contrib_solvency",
+                                     "contrib_cultural_fit"]
+    np.testing.assert_allclose(contrib.sum(axis=1), out["score"], atol=1e-8)
 
 
 def test_output_columns_and_input_not_mutated():

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from kamdash import criteria, db, store
+from kamdash import criteria, db, settings, store
 from kamdash.models import Account, Designation, Manager, Rating
 
 
@@ -21,8 +21,8 @@ def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
 
 def test_database_url_defaults_to_data_folder_and_honours_env(monkeypatch):
     monkeypatch.delenv("KAMDASH_DATABASE_URL", raising=False)
-    assert db.database_url() == f"sqlite:///{db.DEFAULT_DB_PATH}"
-    assert db.DEFAULT_DB_PATH.parent.name == "data"
+    assert db.database_url() == f"sqlite:///{settings.DEFAULT_DB_PATH}"
+    assert settings.DEFAULT_DB_PATH.parent.name == "data"
     monkeypatch.setenv("KAMDASH_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
     assert db.database_url() == "sqlite:////tmp/elsewhere.db"
 
