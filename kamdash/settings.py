@@ -60,9 +60,12 @@ def parse_bool(name: str, value: str | None, default: bool) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise SettingsError(f"{name}={value.strip()!r} is not a yes or no: write one of "
-                        f"{', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off), "
-                        "or leave it unset")
+    raise SettingsError(f"{name}={value.strip()!r} is neither on nor off: write {_or(TRUE_WORDS)} "
+                        f"for on, {_or(FALSE_WORDS)} for off, or leave it unset")
+
+
+def _or(words: tuple[str, ...]) -> str:
+    return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def parse_day(name: str, value: str | None) -> date | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import random
 import sqlite3
 import sys
 import types
@@ -149,6 +150,9 @@ def pytest_collection_modifyitems(config, items):
     ``store`` for any test that opens a database, ``e2e`` (set by tests/e2e/conftest.py);
     the rest is pure (``make quick``: ``-m "not store and not apptest and not e2e"``)."""
     pages = Path(__file__).parent / "pages"
+    shuffle = os.environ.get("KAMDASH_TEST_SHUFFLE")
+    if shuffle:  # any order must pass: KAMDASH_TEST_SHUFFLE=<seed> runs the tests shuffled
+        random.Random(shuffle).shuffle(items)
     for item in items:
         path = Path(item.fspath)
         if pages in path.parents:

@@ -43,8 +43,8 @@ def test_a_boolean_that_is_no_known_word_names_the_variable_and_the_words(variab
     with pytest.raises(SettingsError) as caught:
         settings.load({variable: word})
     assert str(caught.value) == (
-        f"{variable}={word!r} is not a yes or no: write one of 1, true, yes, on, y (on) or "
-        "0, false, no, off, n (off), or leave it unset")
+        f"{variable}={word!r} is neither on nor off: write 1, true, yes, on or y for on, "
+        "0, false, no, off or n for off, or leave it unset")
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -94,7 +94,7 @@ def test_current_follows_every_change_of_the_environment(monkeypatch):
 def test_problem_is_the_message_of_a_bad_value_and_none_when_all_parse(monkeypatch):
     assert settings.problem() is None
     monkeypatch.setenv("KAMDASH_READ_ONLY", "sometimes")
-    assert settings.problem().startswith("KAMDASH_READ_ONLY='sometimes' is not a yes or no")
+    assert settings.problem().startswith("KAMDASH_READ_ONLY='sometimes' is neither on nor off")
     with pytest.raises(SettingsError):
         settings.today()  # any use of the settings says so, not only the app's start
 

@@ -65,10 +65,10 @@ def test_read_only_on_a_prepared_database_shows_the_pages_and_says_so(demo_db, m
 
 
 @pytest.mark.parametrize("variable, value, message", [
-    ("KAMDASH_READ_ONLY", "sometimes", "KAMDASH_READ_ONLY='sometimes' is not a yes or no: "
-     "write one of 1, true, yes, on, y (on) or 0, false, no, off, n (off), or leave it unset"),
-    ("KAMDASH_DEMO", "nope", "KAMDASH_DEMO='nope' is not a yes or no: write one of 1, true, "
-     "yes, on, y (on) or 0, false, no, off, n (off), or leave it unset"),
+    ("KAMDASH_READ_ONLY", "sometimes", "KAMDASH_READ_ONLY='sometimes' is neither on nor off: "
+     "write 1, true, yes, on or y for on, 0, false, no, off or n for off, or leave it unset"),
+    ("KAMDASH_DEMO", "nope", "KAMDASH_DEMO='nope' is neither on nor off: write 1, true, yes, "
+     "on or y for on, 0, false, no, off or n for off, or leave it unset"),
     ("KAMDASH_TODAY", "31.03.2025", "KAMDASH_TODAY='31.03.2025' is not a date: write "
      "YYYY-MM-DD (e.g. 2025-06-30), or leave it unset for the real date"),
 ])

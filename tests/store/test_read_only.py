@@ -107,7 +107,7 @@ def test_a_read_only_value_that_is_no_yes_or_no_refuses_every_write(engine, monk
     _seed(engine)
     before = snapshot(engine)
     monkeypatch.setenv("KAMDASH_READ_ONLY", "sure")
-    with pytest.raises(SettingsError, match="KAMDASH_READ_ONLY='sure' is not a yes or no"):
+    with pytest.raises(SettingsError, match="KAMDASH_READ_ONLY='sure' is neither on nor off"):
         store.save_scenario(engine, "Q1", {"tenure": 5}, {"kind": "top_n"})
     assert snapshot(engine) == before
 
