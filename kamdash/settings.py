@@ -1,11 +1,12 @@
 """Every KAMDASH_ environment variable the app and the command line read, in one typed, frozen
 ``Settings`` object (the idea of full-stack-fastapi-template's core/config.py, without
-pydantic). Nothing else in kamdash reads os.environ.
+pydantic). Nothing else in kamdash reads them (bench only points its own runs at its
+databases).
 
-``current()`` is cached on the variables' values, so it costs a few dict look-ups per call and
-a test that changes the environment (monkeypatch) sees the change at once. A value that does
-not parse raises ``SettingsError`` naming the variable and what it accepts; the app shows it
-on start-up, the command line prints it and exits 2.
+``current()`` is cached on the values of every KAMDASH_ variable, so a call costs one pass over
+the environment (microseconds) and a test that changes it (monkeypatch) sees the change at
+once. A value that does not parse raises ``SettingsError`` naming the variable and what it
+accepts; the app shows it on start-up, the command line prints it and exits 2.
 
 A new variable: a field on ``Settings``, its line in ``load``, its name in ``VARIABLES``, its row
 in README's Configuration table.
