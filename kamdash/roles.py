@@ -28,7 +28,6 @@ __all__ = [
     "roles_label",
     "split_roles",
     "stance_label",
-    "to_roles",
 ]
 
 # Display order: most important for a purchase first (see ``kamdash.coverage.ROLE_WEIGHTS``).
@@ -117,9 +116,6 @@ def parse_roles(value: str | Iterable[str] | None) -> list[str]:
         )
     found = {_ROLE_LOOKUP[_normalise(w)] for w in words}
     return [key for key in ROLES if key in found]
-
-
-to_roles = parse_roles  # the name issue 3 pins; both are the same function
 
 
 def join_roles(keys: Iterable[str]) -> str:
