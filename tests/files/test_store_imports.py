@@ -51,7 +51,6 @@ def seed(engine, engagements=(), ratings=()) -> None:
     })
 
 
-
 def export_and_reimport(engine, kind: str) -> list[tuple[int, int, int]]:
     """Export ``kind`` as CSV and as Excel and import each back: the counts of each import."""
     frame = store.export_rows(engine, kind)
@@ -60,7 +59,6 @@ def export_and_reimport(engine, kind: str) -> list[tuple[int, int, int]]:
         data = files.to_bytes(kind, frame, f"x.{fmt}")
         results.append(counts(store.import_file(engine, kind, data, f"x.{fmt}", today=TODAY)))
     return results
-
 
 
 def test_format_and_database_problems_are_listed_together_sorted_by_line(engine):
@@ -75,7 +73,6 @@ def test_format_and_database_problems_are_listed_together_sorted_by_line(engine)
         "line 4, column account: no account named 'Yon'; import it in an accounts file first",
         f"line 4, column criterion: 'charm' is not a criterion; use one of: {CRITERIA}",
     ]
-
 
 
 def test_an_engagements_file_lists_bad_lines_kinds_and_unknown_people_at_once(engine):
@@ -96,14 +93,12 @@ def test_an_engagements_file_lists_bad_lines_kinds_and_unknown_people_at_once(en
     ]
 
 
-
 def test_a_repeated_row_with_an_unknown_account_is_named_on_every_line(engine):
     imp(engine, "accounts", TWO_ACCOUNTS)
     assert rejected(engine, "stakeholders", "account,name\nZed,Ann\nZed,Ann\n") == [
         "line 2, column account: no account named 'Zed'; import it in an accounts file first",
         "line 3, column account: no account named 'Zed'; import it in an accounts file first",
     ]
-
 
 
 def test_check_file_lists_every_problem_without_writing(engine):
@@ -121,7 +116,6 @@ def test_check_file_lists_every_problem_without_writing(engine):
     assert store.check_file(engine, good) == []
 
 
-
 def test_the_rejection_shows_fifty_problems_and_counts_all_of_them(engine):
     imp(engine, "accounts", TWO_ACCOUNTS)
     text = "account,criterion,value,rated_on\n" + "".join(
@@ -135,7 +129,6 @@ def test_the_rejection_shows_fifty_problems_and_counts_all_of_them(engine):
         "line 3, column value: '0' is outside 1 to 10"]
     assert len(message) == 1 + 50 + 1
     assert message[-1] == "... and 10 more (showing the first 50 of 60)."
-
 
 
 def test_export_includes_identical_engagements_and_importing_it_back_changes_nothing(engine):
@@ -154,7 +147,6 @@ def test_export_includes_identical_engagements_and_importing_it_back_changes_not
     assert snapshot(engine) == before
 
 
-
 def test_export_includes_two_ratings_of_one_day_and_importing_it_back_changes_nothing(engine):
     seed(engine, ratings=[dict(value=5), dict(value=5), dict(value=7)])
     assert store.export_rows(engine, "ratings")["value"].tolist() == [5, 5, 7]
@@ -163,13 +155,10 @@ def test_export_includes_two_ratings_of_one_day_and_importing_it_back_changes_no
     assert snapshot(engine) == before
 
 
-
 ENGAGEMENTS = "account,stakeholder,date,kind,summary,sentiment\n"
 
 
-
 CALL = "Acme,Ann,2025-01-01,call,Check-in,1\n"
-
 
 
 def test_identical_rows_in_a_file_add_exactly_the_ones_not_saved_yet(engine):
@@ -181,7 +170,6 @@ def test_identical_rows_in_a_file_add_exactly_the_ones_not_saved_yet(engine):
     assert len(rows_of(engine, Engagement, "id")) == 3  # fewer in the file deletes nothing
 
 
-
 def test_identical_engagements_that_went_differently_match_in_any_order(engine):
     seed(engine, engagements=[dict(stakeholder_id=1, summary="Check-in", sentiment=1),
                               dict(stakeholder_id=1, summary="Check-in", sentiment=-1)])
@@ -190,7 +178,6 @@ def test_identical_engagements_that_went_differently_match_in_any_order(engine):
     text = ENGAGEMENTS + CALL + CALL.replace(",1\n", ",2\n")
     assert counts(imp(engine, "engagements", text)) == (0, 1, 1)
     assert rows_of(engine, Engagement, "id", "sentiment") == [(1, 1), (2, 2)]
-
 
 
 def test_an_engagements_file_without_a_stakeholder_column_matches_whoever_was_met(engine):
@@ -207,13 +194,11 @@ def test_an_engagements_file_without_a_stakeholder_column_matches_whoever_was_me
         (1, 1, 1), (2, 2, 2), (3, None, 0)]  # who was met is kept; a new row has nobody
 
 
-
 def test_a_blank_stakeholder_cell_means_nobody_and_matches_no_saved_person(engine):
     seed(engine, engagements=[dict(stakeholder_id=1, summary="Check-in", sentiment=1)])
     assert counts(imp(engine, "engagements", ENGAGEMENTS + ",".join(
         ["Acme", "", "2025-01-01", "call", "Check-in", "1"]) + "\n")) == (1, 0, 0)
     assert rows_of(engine, Engagement, "stakeholder_id") == [(1,), (None,)]
-
 
 
 def test_an_engagements_file_without_a_summary_column_matches_any_summary(engine):
@@ -225,7 +210,6 @@ def test_an_engagements_file_without_a_summary_column_matches_any_summary(engine
         (1, "Check-in"), (2, "")]
 
 
-
 def test_a_changed_rating_updates_the_newest_of_two_saved_on_that_day(engine):
     seed(engine, ratings=[dict(value=5), dict(value=5)])
     head = "account,criterion,value,rated_on\n"
@@ -233,7 +217,6 @@ def test_a_changed_rating_updates_the_newest_of_two_saved_on_that_day(engine):
     assert rows_of(engine, Rating, "id", "value") == [(1, 5), (2, 7)]
     assert store.load_ratings(engine).loc[1, "solvency"] == 7
     assert export_and_reimport(engine, "ratings") == [(0, 0, 2), (0, 0, 2)]
-
 
 
 def test_both_ratings_of_one_day_edited_in_an_export_keep_the_later_line_current(engine):
@@ -247,7 +230,6 @@ def test_both_ratings_of_one_day_edited_in_an_export_keep_the_later_line_current
     assert store.load_ratings(engine).loc[1, "solvency"] == 9
 
 
-
 def test_two_ratings_of_one_day_in_a_file_are_saved_in_file_order_the_later_counts(engine):
     seed(engine)
     head = "account,criterion,value,rated_on\n"
@@ -255,7 +237,6 @@ def test_two_ratings_of_one_day_in_a_file_are_saved_in_file_order_the_later_coun
     assert counts(imp(engine, "ratings", text)) == (2, 0, 0)
     assert store.load_ratings(engine).loc[1, "solvency"] == 8
     assert counts(imp(engine, "ratings", text)) == (0, 0, 2)
-
 
 
 def test_cadence_per_quarter_is_imported_kept_when_left_out_cleared_when_blank(engine):
@@ -272,14 +253,12 @@ def test_cadence_per_quarter_is_imported_kept_when_left_out_cleared_when_blank(e
         ("Acme", None), ("Bolt", 12)]
 
 
-
 def test_cadence_per_quarter_is_exported_and_imports_back_unchanged(engine):
     imp(engine, "accounts", "name,cadence_per_quarter\nAcme,6\nBolt,\n")
     csv = files.to_csv("accounts", store.export_rows(engine, "accounts")).decode().splitlines()
     assert csv[0].endswith(",is_key,cadence_per_quarter")
     assert csv[1:] == ["Acme,,,,,,,,no,6", "Bolt,,,,,,,,no,"]
     assert export_and_reimport(engine, "accounts") == [(0, 0, 2), (0, 0, 2)]
-
 
 
 def test_clear_all_empties_every_table_keeps_the_schema_and_moves_the_version(engine):
@@ -294,7 +273,6 @@ def test_clear_all_empties_every_table_keeps_the_schema_and_moves_the_version(en
     assert counts(imp(engine, "accounts", TWO_ACCOUNTS)) == (2, 0, 0)  # the schema is still there
 
 
-
 def test_clear_all_is_refused_in_read_only_mode(engine, monkeypatch):
     seed(engine)
     before = snapshot(engine)
@@ -304,11 +282,9 @@ def test_clear_all_is_refused_in_read_only_mode(engine, monkeypatch):
     assert snapshot(engine) == before
 
 
-
 def rising_to_one(seen: list[float]) -> bool:
     return bool(seen) and all(a < b for a, b in zip(seen, seen[1:], strict=False)) \
         and seen[0] > 0 and seen[-1] == 1.0
-
 
 
 def test_an_import_reports_checking_then_writing_each_rising_to_one(engine):
@@ -327,7 +303,6 @@ def test_an_import_reports_checking_then_writing_each_rising_to_one(engine):
     assert rising_to_one(writing) and len(writing) >= 4
 
 
-
 def test_a_rejected_import_ends_its_checking_but_never_reports_writing_done(engine):
     seen: dict[str, list[float]] = {"checking": [], "writing": []}
     with pytest.raises(files.Rejected):
@@ -336,13 +311,11 @@ def test_a_rejected_import_ends_its_checking_but_never_reports_writing_done(engi
     assert seen == {"checking": [1.0], "writing": []}
 
 
-
 ACCOUNTS = (
     "name,industry,employees,annual_revenue,customer_since,kam_email,is_key\n"
     "Acme,Steel,1200,1000.5,2020-01-02,ann.berg@x.com,yes\n"
     "Bolt,Retail,12,,,,no\n"
 )
-
 
 
 def test_accounts_are_added_then_the_same_file_changes_nothing(engine):
@@ -358,7 +331,6 @@ def test_accounts_are_added_then_the_same_file_changes_nothing(engine):
     assert accounts.loc["Acme", "customer_since"].date() == date(2020, 1, 2)
 
 
-
 def test_only_rows_whose_values_changed_count_as_updated(engine):
     imp(engine, "accounts", ACCOUNTS)
     version = store.data_version(engine)
@@ -369,7 +341,6 @@ def test_only_rows_whose_values_changed_count_as_updated(engine):
                                                              ("Cord", None)]
 
 
-
 def test_a_column_left_out_keeps_what_is_saved_and_a_blank_cell_clears_it(engine):
     imp(engine, "accounts", ACCOUNTS)
     assert imp(engine, "accounts", "name,city\nAcme,Berlin\n").updated == 1
@@ -378,7 +349,6 @@ def test_a_column_left_out_keeps_what_is_saved_and_a_blank_cell_clears_it(engine
     imp(engine, "accounts", "name,industry\nAcme,\n")
     assert rows_of(engine, Account, "name", "industry", "city") == [
         ("Acme", None, "Berlin"), ("Bolt", "Retail", None)]
-
 
 
 def test_an_unknown_kam_email_creates_that_manager_a_known_one_is_reused(engine):
@@ -392,7 +362,6 @@ def test_an_unknown_kam_email_creates_that_manager_a_known_one_is_reused(engine)
         "Acme": "Ann Berg", "Bolt": "Ann Berg", "Cord": "Li Wei Chen"}
 
 
-
 def test_a_changed_key_status_writes_a_designation_and_a_blank_one_keeps_it(engine):
     imp(engine, "accounts", ACCOUNTS)
     assert rows_of(engine, Designation, "is_key", "changed_on", "reason") == [
@@ -402,7 +371,6 @@ def test_a_changed_key_status_writes_a_designation_and_a_blank_one_keeps_it(engi
     assert store.load_accounts(engine).set_index("name")["is_key"].to_dict() == {
         "Acme": False, "Bolt": True}
     assert len(rows_of(engine, Designation, "id")) == 3
-
 
 
 def test_ratings_upsert_by_account_criterion_and_date_keeping_history(engine):
@@ -419,7 +387,6 @@ def test_ratings_upsert_by_account_criterion_and_date_keeping_history(engine):
     assert store.load_ratings(engine).loc[1, "solvency"] == 7
 
 
-
 def test_unknown_accounts_are_listed_per_line_and_nothing_is_written(engine):
     imp(engine, "accounts", ACCOUNTS)
     assert rejected(engine, "ratings", "account,criterion,value,rated_on\n"
@@ -431,12 +398,10 @@ def test_unknown_accounts_are_listed_per_line_and_nothing_is_written(engine):
     ]
 
 
-
 def test_a_file_with_one_bad_row_writes_none_of_the_good_ones(engine):
     imp(engine, "accounts", ACCOUNTS)
     assert rejected(engine, "accounts", "name,employees\nNew one,5\nBolt,many\n") == [
         "line 3, column employees: 'many' is not a number"]
-
 
 
 PEOPLE = (
@@ -445,7 +410,6 @@ PEOPLE = (
     "Acme,Katrin Vogel,CFO,Economic Buyer|decision maker,High,1,,k@acme.example\n"
     "Bolt,Katrin Vogel,Owner,,,,,\n"
 )
-
 
 
 def test_stakeholders_get_canonical_roles_and_their_manager_even_listed_later(engine):
@@ -465,7 +429,6 @@ def test_stakeholders_get_canonical_roles_and_their_manager_even_listed_later(en
     assert imp(engine, "stakeholders", PEOPLE) == store.ImportResult("stakeholders", 0, 0, 3)
 
 
-
 def test_a_changed_manager_or_stance_updates_only_that_person(engine):
     imp(engine, "accounts", ACCOUNTS)
     imp(engine, "stakeholders", PEOPLE)
@@ -473,7 +436,6 @@ def test_a_changed_manager_or_stance_updates_only_that_person(engine):
     assert imp(engine, "stakeholders", changed) == store.ImportResult("stakeholders", 0, 1, 2)
     assert rows_of(engine, Stakeholder, "name", "stance", "reports_to_id") == [
         ("Jonas Weber", 1, None), ("Katrin Vogel", 0, None), ("Katrin Vogel", 1, None)]
-
 
 
 def test_unknown_roles_and_managers_are_listed_together_and_nothing_is_written(engine):
@@ -499,7 +461,6 @@ def test_unknown_roles_and_managers_are_listed_together_and_nothing_is_written(e
     ]
 
 
-
 def test_engagements_upsert_by_their_natural_key_and_only_sentiment_updates(engine):
     imp(engine, "accounts", ACCOUNTS)
     head = "account,stakeholder,date,kind,summary,sentiment\n"
@@ -513,7 +474,6 @@ def test_engagements_upsert_by_their_natural_key_and_only_sentiment_updates(engi
         (1, "visit", "", 0), (1, "visit", "Plant tour", 1), (2, "call", "Price", -2)]
 
 
-
 def test_engagements_with_an_unknown_stakeholder_are_rejected(engine):
     imp(engine, "accounts", ACCOUNTS)
     assert rejected(engine, "engagements", "account,stakeholder,date,kind\n"
@@ -523,7 +483,6 @@ def test_engagements_with_an_unknown_stakeholder_are_rejected(engine):
         "stakeholders file first",
         "line 3, column account: no account named 'Zed'; import it in an accounts file first",
     ]
-
 
 
 def test_progress_rises_to_one_in_batches_for_a_large_import(engine):
@@ -536,15 +495,15 @@ def test_progress_rises_to_one_in_batches_for_a_large_import(engine):
     assert all(0 < f <= 1 for f in seen)
 
 
-
 def test_nothing_to_import_reports_zero_and_keeps_the_version(engine):
     version = store.data_version(engine)
     assert imp(engine, "accounts", "name,city\n") == store.ImportResult("accounts")
     assert store.data_version(engine) == version
 
 
-
-def test_export_has_the_documented_columns_and_reimporting_it_changes_nothing(engine):
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", list(files.KINDS))
+def test_export_has_the_documented_columns_and_reimporting_it_changes_nothing(engine, kind, fmt):
     imp(engine, "accounts", ACCOUNTS)
     imp(engine, "stakeholders", PEOPLE)
     imp(engine, "ratings", "account,criterion,value,rated_on,rated_by\n"
@@ -552,13 +511,11 @@ def test_export_has_the_documented_columns_and_reimporting_it_changes_nothing(en
     imp(engine, "engagements", "account,date,kind,summary,sentiment\n"
                                "Acme,2025-01-01,visit,\"Tour; then lunch, long\",1\n")
     before = snapshot(engine)
-    for kind in files.KINDS:
-        frame = store.export_rows(engine, kind)
-        assert list(frame.columns) == list(files.kind(kind).column_names)
-        for fmt in ("csv", "xlsx"):
-            data = files.to_bytes(kind, frame, f"x.{fmt}")
-            result = store.import_file(engine, kind, data, f"x.{fmt}", today=TODAY)
-            assert (result.added, result.updated, result.unchanged) == (0, 0, len(frame))
+    frame = store.export_rows(engine, kind)
+    assert list(frame.columns) == list(files.kind(kind).column_names)
+    data = files.to_bytes(kind, frame, f"x.{fmt}")
+    result = store.import_file(engine, kind, data, f"x.{fmt}", today=TODAY)
+    assert (result.added, result.updated, result.unchanged) == (0, 0, len(frame))
     assert snapshot(engine) == before
     assert store.export_rows(engine, "accounts").to_dict("records")[0] == dict(
         name="Acme", industry="Steel", country=None, city=None, employees=1200,
@@ -569,12 +526,10 @@ def test_export_has_the_documented_columns_and_reimporting_it_changes_nothing(en
                              "mentor,Katrin Vogel,")
 
 
-
-def test_export_of_an_empty_database_is_a_header_only_file(engine):
-    for kind in files.KINDS:
-        assert files.to_csv(kind, store.export_rows(engine, kind)).decode() == (
-            ",".join(files.kind(kind).column_names) + "\n")
-
+@pytest.mark.parametrize("kind", list(files.KINDS))
+def test_export_of_an_empty_database_is_a_header_only_file(engine, kind):
+    assert files.to_csv(kind, store.export_rows(engine, kind)).decode() == (
+        ",".join(files.kind(kind).column_names) + "\n")
 
 
 def test_the_sample_files_import_cleanly_into_an_empty_database_in_order(engine):
@@ -590,11 +545,9 @@ def test_the_sample_files_import_cleanly_into_an_empty_database_in_order(engine)
     assert cadence.dropna().to_dict() == {"Alpenrot Maschinenbau": 8}  # the rest: the default
 
 
-
 _CELLS = st.sampled_from(["", "Acme", "Bolt", "Zed", "solvency", "tenure", "7", "0", "11", "x",
                           "2025-01-31", "2025-02-30", "31/01/2025", "1,234", "yes", "call",
                           "Ann Berg", "-1", "3", "a@b.co", "Economic Buyer", "high", "mentor"])
-
 
 
 @settings(max_examples=40, deadline=None,
@@ -614,7 +567,6 @@ def test_random_rows_are_either_imported_whole_or_rejected_leaving_the_db_as_it_
         assert exc.problems and snapshot(engine) == before
     else:
         assert (snapshot(engine) != before) == result.changed
-
 
 
 # --- what the forms refuse, the import refuses too -------------------------------------------
@@ -730,6 +682,7 @@ def test_the_result_says_which_encoding_a_file_was_read_in(engine):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_account_named_like_a_formula_round_trips_through_our_export(engine, fmt):
+    """Accounts and the engagements that name them, exported and imported back."""
     imp(engine, "accounts", 'name,industry,city\n"=1+1",+Steel,-\n@Acme,"=HYPERLINK(""x"")",\n')
     imp(engine, "engagements", "account,date,kind,summary,sentiment\n=1+1,2025-01-01,call,"
                                "-2 on price,-2\n")
