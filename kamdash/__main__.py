@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from kamdash import db, settings, store
+from kamdash import db, fields, files, settings, store
 
 EXIT_REFUSED = 1  # kamdash said no: a rejected file, read-only mode
 EXIT_USAGE = 2  # the command cannot run as given: a path, the database, a missing --yes
@@ -138,8 +138,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kamdash import io
-
     store.ensure_writable()  # before the file is read or the database touched
     path = Path(args.file)
     try:
@@ -152,7 +150,7 @@ def _import(args: argparse.Namespace) -> int:
         result = store.import_file(engine, args.kind, content, path.name,
                                    check_progress=bar.phase(f"Checking {path.name}"),
                                    progress=bar.phase(f"Importing {path.name}"))
-    except io.ImportRejected as exc:
+    except fields.Rejected as exc:
         bar.close()
         print(f"{path}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -163,10 +161,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kamdash import io
-
     path = Path(args.file)
-    io.file_format(path.name)  # .csv or .xlsx, else ValueError -> exit 2
+    files.file_format(path.name)  # .csv or .xlsx, else ValueError -> exit 2
     if path.is_dir():
         raise _Failure(f"cannot write {path}: it is a folder; name a .csv or .xlsx file in it")
     if not path.parent.is_dir():
@@ -177,7 +173,7 @@ def _export(args: argparse.Namespace) -> int:
         frame = store.export_rows(engine, args.kind)
     finally:
         engine.dispose()  # the last reader closing tidies SQLite's -wal and -shm files away
-    content = io.to_bytes(args.kind, frame, path.name)
+    content = files.to_bytes(args.kind, frame, path.name)
     try:
         path.write_bytes(content)
     except OSError as exc:
@@ -232,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                         "same seed and day, same database")
     p.set_defaults(func=_demo)
 
-    kinds = ("accounts", "ratings", "stakeholders", "engagements")
+    kinds = tuple(files.KINDS)
     p = sub.add_parser("import", help="import a CSV or .xlsx file (all or nothing)")
     p.add_argument("kind", choices=kinds, help="what the file holds (import in this order)")
     p.add_argument("file", help="a .csv or .xlsx file with the documented columns")

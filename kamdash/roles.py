@@ -118,7 +118,6 @@ def parse_roles(value: str | Iterable[str] | None) -> list[str]:
     return [key for key in ROLES if key in found]
 
 
-
 def join_roles(keys: Iterable[str]) -> str:
     """Canonical keys as stored in the database: 'decision_maker;buyer' (``ROLES`` order)."""
     return ";".join(parse_roles(list(keys)))

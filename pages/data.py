@@ -2,22 +2,17 @@
 
 import streamlit as st
 
-from kamdash import io, store
+from kamdash import fields, files, store
 from kamdash.formatting import join_words
+from kamdash.identity import Refused
 from kamdash.ui import data, imports
 from kamdash.ui.account_picker import plain
+from kamdash.ui.identity import current_actor
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.read_only import writes_disabled
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 ensure_app_navigation()
-
-KIND_LABELS = {
-    "accounts": "Accounts",
-    "ratings": "Ratings",
-    "stakeholders": "Stakeholders",
-    "engagements": "Engagements",
-}
 
 st.title("Import and export")
 st.caption(
@@ -27,7 +22,7 @@ st.caption(
 read_only = writes_disabled()
 
 
-def show_problems(problems: list[io.Problem]) -> None:
+def show_problems(problems: list[files.Problem]) -> None:
     n = len(problems)
     st.error(
         f"The file was not imported: {n:,} problem{'s' if n != 1 else ''} found. Nothing was "
@@ -35,7 +30,7 @@ def show_problems(problems: list[io.Problem]) -> None:
         icon=":material/error:",
     )
     st.dataframe(
-        io.problems_frame(problems),
+        files.problems_frame(problems),
         hide_index=True,
         width="stretch",
         column_config={
@@ -45,8 +40,12 @@ def show_problems(problems: list[io.Problem]) -> None:
         },
         key="data_problems",
     )
-    if n > io.MAX_LISTED:
-        st.caption(f"Showing the first {io.MAX_LISTED} of {n:,} problems.")
+    if n > fields.MAX_LISTED:
+        st.caption(f"Showing the first {fields.MAX_LISTED} of {n:,} problems.")
+
+
+def switch_kind(name: str) -> None:
+    st.session_state["data_kind"] = name
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -58,23 +57,25 @@ if read_only:
         icon=":material/lock:",
     )
 kind = st.radio(
-    "What the file holds", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True,
-    key="data_kind",
+    "What the file holds", list(files.KINDS), format_func=lambda k: files.KINDS[k].label,
+    horizontal=True, key="data_kind",
 )
+spec = files.kind(kind)
 st.caption(
     "Into an empty database, import accounts first, then ratings, stakeholders and "
     "engagements: those files name accounts (and people) that must exist. "
-    f"Rows are matched by {join_words(io.NATURAL_KEYS[kind])}: a known row is updated, "
+    f"Rows are matched by {join_words(spec.natural_key)}: a known row is updated, "
     "a new one added, so importing the same file twice changes nothing. One bad row rejects "
     "the whole file."
 )
 with st.expander(f"Columns of the {kind} file", icon=":material/table:"):
-    st.dataframe(io.column_table(kind), hide_index=True, width="stretch",
+    st.dataframe(spec.column_table(), hide_index=True, width="stretch",
                  key=f"data_columns_{kind}")
     st.caption(
-        "CSV in UTF-8 (with or without BOM), comma- or semicolon-separated, or an Excel .xlsx "
-        "file (first sheet). Header names are matched ignoring case; other columns are "
-        "ignored; a column left out keeps what is saved. Dates as YYYY-MM-DD. "
+        "CSV (UTF-8, UTF-16 or Windows-1252/Latin-1; comma-, semicolon- or tab-separated) or "
+        "an Excel .xlsx file (first sheet; formulas need their values saved: save the file in "
+        "Excel once). Header names are matched ignoring case; other columns are ignored; a "
+        "column left out keeps what is saved. Dates as YYYY-MM-DD, not in the future. "
         "Numbers follow the convention the file's own numbers show (1.234,56 or 1,234.56); "
         "a value that could be read two ways, such as 1.234 on its own, is refused with what "
         "to write instead."
@@ -94,17 +95,28 @@ uploaded = st.file_uploader(
 )
 if uploaded is not None:
     parsed = imports.parse_upload(kind, uploaded.name, uploaded.getvalue())
-    problems = imports.check_upload(kind, uploaded.name, uploaded.getvalue())
-    if problems:
+    problems = [] if parsed.looks_like else imports.check_upload(
+        kind, uploaded.name, uploaded.getvalue())
+    if parsed.looks_like:
+        other = files.kind(parsed.looks_like)
+        st.info(
+            f"“{plain(uploaded.name)}” looks like {other.a_file}, not {spec.a_file}: its "
+            f"header has the columns {other.a_file} needs ({join_words(other.required)}).",
+            icon=":material/swap_horiz:")
+        st.button(f"Read it as {other.label.lower()}", on_click=switch_kind, args=(other.name,),
+                  icon=":material/swap_horiz:", key="data_switch_kind")
+    elif problems:
         show_problems(problems)
     else:
         rows = parsed.rows
         st.markdown(f"**{len(rows):,} {kind if len(rows) != 1 else kind[:-1]}** ready to import "
                     f"from “{plain(uploaded.name)}”.")
+        if parsed.encoding not in ("", "UTF-8"):
+            st.caption(f"Read as {parsed.encoding} text.")
         if parsed.ignored_columns:
             st.caption("Not imported (not a documented column): "
                        + ", ".join(plain(c) for c in parsed.ignored_columns))
-        preview = io.export_frame(kind, rows.head(200))[list(parsed.present)]
+        preview = files.export_frame(kind, rows.head(200))[list(parsed.present)]
         preview.insert(0, "line", rows["line"].head(200).to_numpy())
         st.dataframe(preview, hide_index=True, width="stretch", key="data_preview")
         if len(rows) > 200:
@@ -116,10 +128,14 @@ if uploaded is not None:
                 result = store.import_rows(
                     data.engine(), parsed,
                     progress=lambda f: bar.progress(f, text=f"Importing… {f:.0%}"),
+                    actor=current_actor(),
                 )
-            except io.ImportRejected as exc:
+            except fields.Rejected as exc:
                 bar.empty()
                 show_problems(exc.problems)
+            except Refused as exc:
+                bar.empty()
+                st.error(plain(str(exc)), icon=":material/lock:")
             except WRITE_ERRORS as exc:
                 bar.empty()
                 st.error(plain(write_failed(exc)), icon=":material/error:")
@@ -131,10 +147,12 @@ if uploaded is not None:
 
 st.subheader("Export")
 st.caption("Everything saved, in the columns above. The Excel file opens directly in Excel; "
-           "the CSV is UTF-8, comma-separated.")
-for name, label in KIND_LABELS.items():
+           "the CSV is UTF-8, comma-separated. Neither carries a formula: text that a "
+           "spreadsheet would run (starting with =, +, - or @) gets a leading ' in the CSV, "
+           "which importing takes off again.")
+for name, each in files.KINDS.items():
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="center")
-    c1.markdown(f"**{label}**")
+    c1.markdown(f"**{each.label}**")
     c2.download_button(
         "CSV", imports.download_data(name, "csv"), file_name=f"kamdash-{name}.csv",
         mime=imports.MIME["csv"], icon=":material/download:", on_click="ignore",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kamdash import io
+from kamdash import files
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text()
@@ -23,10 +23,10 @@ def readme_table(kind: str) -> list[tuple[str, bool, str]]:
     return out
 
 
-@pytest.mark.parametrize("kind", io.KINDS)
+@pytest.mark.parametrize("kind", files.KINDS)
 def test_readme_documents_exactly_the_columns_the_importer_takes(kind):
-    assert readme_table(kind) == [(c.name, c.required, c.help) for c in io.COLUMNS[kind]]
-    assert f"**{kind}** (natural key: {', '.join(io.NATURAL_KEYS[kind])})" in README
+    assert readme_table(kind) == [(c.name, c.required, c.help) for c in files.kind(kind).columns]
+    assert f"**{kind}** (natural key: {', '.join(files.kind(kind).natural_key)})" in README
 
 
 def test_every_setting_the_code_reads_is_documented():

@@ -6,9 +6,9 @@ Months are bucketed per dialect (SQLite ``substr`` of the ISO date text, Postgre
 ``to_char``) by ``month_start``. Groups without events are absent here; ``kamdash.engagement``
 fills them in as zeros.
 
-``log_engagement`` checks every field first and writes nothing when any is wrong: it raises
-``EngagementRejected`` (a ValueError) naming each problem. ``set_cadence`` likewise raises
-``CadenceRejected``.
+``log_engagement`` checks every field first, by ``kamdash.fields``' rules (the importer's),
+and writes nothing when any is wrong: it raises ``fields.Rejected`` (a ValueError) naming each
+problem. ``set_cadence`` likewise.
 
 A touch (cadence, health's cadence measure) is real contact: an engagement of one of the
 kinds in ``kamdash.models.CADENCE_KINDS``, counted in SQL. Engagement volume counts every
@@ -28,14 +28,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
-from kamdash import settings
+from kamdash import fields, settings
+from kamdash.fields import MAX_SUMMARY, Problem, Rejected
 from kamdash.models import (
     CADENCE_KINDS,
     MAX_CADENCE_PER_QUARTER,
     Account,
     AccountMonth,
     Engagement,
-    EngagementKind,
     Stakeholder,
 )
 from kamdash.store.core import bump_version, ensure_writable, key_account_ids, read_frame
@@ -46,6 +46,7 @@ __all__ = [
     "MAX_SUMMARY",
     "CadenceRejected",
     "EngagementRejected",
+    "Rejected",
     "load_account_engagements",
     "load_account_months",
     "load_contact_months",
@@ -59,9 +60,7 @@ __all__ = [
     "set_cadence",
 ]
 
-MAX_SUMMARY = 2000  # characters: a few paragraphs of notes, not a pasted e-mail thread
-MAX_LOGGED_BY = 200
-SENTIMENTS = range(-2, 3)  # -2 very negative .. +2 very positive
+MAX_LOGGED_BY = fields.MAX_LENGTH["logged_by"]
 
 
 # --- month bucketing, per dialect ------------------------------------------------------------
@@ -354,12 +353,8 @@ def load_account_engagements(
 # --- the engagement log ----------------------------------------------------------------------
 
 
-class EngagementRejected(ValueError):
-    """An engagement had problems and nothing was saved; ``problems`` names each one."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("Nothing was saved: " + "; ".join(self.problems) + ".")
+# The old names of the one rejection error, for callers that still use them.
+EngagementRejected = CadenceRejected = Rejected
 
 
 def _as_date(value: object) -> dt.date | None:
@@ -382,30 +377,32 @@ def _as_int(value: object) -> int | None:
 
 
 def _check(when: object, kind: object, summary: object, sentiment: object,
-           logged_by: object, today: dt.date) -> tuple[list[str], dict]:
-    problems: list[str] = []
+           logged_by: object, today: dt.date) -> tuple[list[Problem], dict]:
+    problems: list[Problem] = []
+
+    def rule(label: str, check, value: object) -> object:
+        try:
+            return check(value)
+        except ValueError as exc:
+            problems.append(Problem(0, label, str(exc)))
+            return None
+
     day = _as_date(when)
     if day is None:
-        problems.append(f"the date {str(when)[:40]!r} is not a date (use YYYY-MM-DD)")
-    elif day > today:
-        problems.append(f"the date {day:%d %b %Y} lies in the future; log an engagement once "
-                        "it has happened")
-    kinds = [k.value for k in EngagementKind]
-    kind_value = str(kind).strip().lower() if kind is not None else ""
-    if kind_value not in kinds:
-        problems.append(f"the kind {str(kind)[:40]!r} is not one of {', '.join(kinds)}")
+        problems.append(Problem(0, "Date", f"{str(when)[:40]!r} is not a date (use YYYY-MM-DD)"))
+    else:
+        day = rule("Date", lambda d: fields.day(d, today), day)
+    kind_value = rule("Kind", fields.kind, "" if kind is None else str(kind))
     text = summary.strip() if isinstance(summary, str) else ""
     if not text:
-        problems.append("the summary is empty; say in a few words what happened")
-    elif len(text) > MAX_SUMMARY:
-        problems.append(f"the summary has {len(text):,} characters; keep it to {MAX_SUMMARY:,}")
+        problems.append(Problem(0, "Summary", "is empty; say in a few words what happened"))
+    else:
+        text = rule("Summary", fields.summary, text)
     mood = _as_int(sentiment)
-    if mood is None or mood not in SENTIMENTS:
-        problems.append(f"the sentiment {str(sentiment)[:20]!r} is not a whole number from -2 "
-                        "(very negative) to +2 (very positive)")
+    mood = rule("Sentiment", fields.sentiment, str(sentiment)[:20] if mood is None else mood)
     who = logged_by.strip() if isinstance(logged_by, str) else None
-    if who and len(who) > MAX_LOGGED_BY:
-        problems.append(f"'logged by' has {len(who):,} characters; keep it to {MAX_LOGGED_BY}")
+    if who:
+        who = rule("Logged by", lambda v: fields.text(v, "logged_by"), who)
     clean = dict(date=day, kind=kind_value, summary=text, sentiment=mood, logged_by=who or None)
     return problems, clean
 
@@ -423,9 +420,10 @@ def log_engagement(
     today: dt.date | None = None,
 ) -> int:
     """Record one engagement with an account and return its id. One transaction; every field
-    is checked first (the date not after ``today``, default ``settings.today()``; a known kind;
-    the person belongs to this account; sentiment -2..+2; a summary of 1-``MAX_SUMMARY``
-    characters) and any problem raises ``EngagementRejected`` with nothing written."""
+    is checked first (the date not after ``today``, default ``settings.today()``, nor before
+    1900; a known kind; the person belongs to this account; sentiment -2..+2; a summary of
+    1-``MAX_SUMMARY`` characters) and any problem raises ``fields.Rejected`` with nothing
+    written."""
     ensure_writable()
     problems, clean = _check(date, kind, summary, sentiment, logged_by,
                              today or settings.today())
@@ -435,16 +433,17 @@ def log_engagement(
     with Session(engine) as session, session.begin():
         account = session.get(Account, account_id)
         if account is None:
-            problems.insert(0, f"there is no account with id {account_id}")
+            problems.insert(0, Problem(message=f"there is no account with id {account_id}"))
         if stakeholder_id is not None and account is not None:
             person = session.get(Stakeholder, stakeholder_id)
             if person is None:
-                problems.append(f"there is no stakeholder with id {stakeholder_id}")
+                problems.append(Problem(0, "Met", f"there is no stakeholder with id "
+                                                  f"{stakeholder_id}"))
             elif person.account_id != account_id:
-                problems.append(f"{person.name} works for another account, not "
-                                f"{account.name}")
+                problems.append(Problem(0, "Met", f"{person.name} works for another account, "
+                                                  f"not {account.name}"))
         if problems:
-            raise EngagementRejected(problems)
+            raise Rejected(problems)
         row = Engagement(account_id=account_id, stakeholder_id=stakeholder_id, **clean)
         session.add(row)
         session.flush()
@@ -455,27 +454,21 @@ def log_engagement(
 # --- the agreed cadence ----------------------------------------------------------------------
 
 
-class CadenceRejected(ValueError):
-    """A cadence could not be set and nothing was saved; the message says why."""
-
-
 def set_cadence(engine: Engine, account_id: int, per_quarter: int | None) -> None:
     """Agree ``per_quarter`` touches per quarter with one account (a whole number from 0, no
     cadence, to ``MAX_CADENCE_PER_QUARTER``), or None to go back to the tier default. One
     transaction that bumps the data version; a bad value or an unknown account raises
-    ``CadenceRejected`` with nothing written."""
+    ``fields.Rejected`` with nothing written."""
     ensure_writable()
     value = None if per_quarter is None else _as_int(per_quarter)
     if per_quarter is not None and (value is None or not 0 <= value <= MAX_CADENCE_PER_QUARTER):
-        raise CadenceRejected(
-            f"Nothing was saved: the cadence {str(per_quarter)[:20]!r} is not a whole number of "
-            f"touches per quarter from 0 to {MAX_CADENCE_PER_QUARTER} (leave it empty for the "
-            "default).")
+        raise Rejected([Problem(message=(
+            f"the cadence {str(per_quarter)[:20]!r} is not a whole number of touches per "
+            f"quarter from 0 to {MAX_CADENCE_PER_QUARTER} (leave it empty for the default)"))])
     with Session(engine) as session, session.begin():
         account = session.get(Account, int(account_id))
         if account is None:
-            raise CadenceRejected(
-                f"Nothing was saved: there is no account with id {int(account_id)}.")
+            raise Rejected([Problem(message=f"there is no account with id {int(account_id)}")])
         account.cadence_per_quarter = value
         session.add(account)
         bump_version(session)

@@ -3,7 +3,7 @@ documented columns back out; empty the database for a user's own data.
 
 All or nothing: every row is checked against the database (does the account exist? the
 stakeholder?) before the first write, and any problem rejects the whole file with
-``kamdash.io.ImportRejected`` listing every problem of the file together, those of its
+``kamdash.fields.Rejected`` listing every problem of the file together, those of its
 format and those only the database can tell, sorted by line. Re-importing the same file
 changes nothing and leaves the data version alone.
 
@@ -32,8 +32,9 @@ refusing would leave no way to assign managers at all. The new managers are coun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy import bindparam, insert, select, text, update
@@ -41,9 +42,20 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from kamdash import io
-from kamdash.io import ImportRejected, ParsedFile, Problem, Progress, ProgressReporter
-from kamdash.models import Account, Designation, Engagement, Manager, Rating, Stakeholder
+from kamdash import fields, files, settings
+from kamdash.fields import Problem
+from kamdash.files import ParsedFile, Progress, ProgressReporter
+from kamdash.identity import LOCAL, Actor, UserRole, require_role
+from kamdash.models import (
+    Account,
+    AuditEntry,
+    Designation,
+    Engagement,
+    Manager,
+    Rating,
+    Stakeholder,
+)
+from kamdash.store.audit import audit_values
 from kamdash.store.core import (
     _latest_designation_subquery,
     bump_version,
@@ -67,17 +79,24 @@ IMPORT_REASON = "imported from file"
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: rows added, updated and unchanged (and managers created)."""
+    """What an import did: rows added, updated and unchanged (and managers created), and the
+    encoding a CSV file was read in when it was not UTF-8."""
 
     kind: str
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     managers_added: int = 0
+    encoding: str = field(default="", compare=False)
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.managers_added)
+
+    @property
+    def encoding_note(self) -> str:
+        """'read as Windows-1252 text' when the file was not UTF-8, else ''."""
+        return f"read as {self.encoding} text" if self.encoding not in ("", "UTF-8") else ""
 
     def __str__(self) -> str:
         text = f"{self.kind}: {self.added:,} added, {self.updated:,} updated, " \
@@ -85,6 +104,8 @@ class ImportResult:
         if self.managers_added:
             s = "s" if self.managers_added != 1 else ""
             text += f" ({self.managers_added:,} new manager{s} created from kam_email)"
+        if self.encoding_note:
+            text += f"; {self.encoding_note}"
         return text
 
 
@@ -99,23 +120,26 @@ def import_file(
     progress: Progress | None = None,
     today: date | None = None,
     check_progress: Progress | None = None,
+    actor: Actor = LOCAL,
 ) -> ImportResult:
-    """Read, check and import a CSV or .xlsx file of ``kind``; ImportRejected listing every
-    problem if anything is wrong (nothing is written then).
+    """Read, check and import a CSV or .xlsx file of ``kind`` as ``actor`` (an admin);
+    ``fields.Rejected`` listing every problem if anything is wrong (nothing is written then).
 
     Two phases, each told to its own callback as a rising fraction that ends at 1.0:
     ``check_progress`` while the file is read and checked, ``progress`` while it is checked
     against the database and written (see ``import_rows``).
     """
     ensure_writable()
-    parsed = io.parse(kind, data, filename, progress=check_progress)
-    return import_rows(engine, parsed, progress=progress, today=today)
+    require_role(actor, UserRole.ADMIN, "import files")
+    parsed = files.parse(kind, data, filename, progress=check_progress, today=today)
+    return import_rows(engine, parsed, progress=progress, today=today, actor=actor)
 
 
 def check_file(engine: Engine, parsed: ParsedFile) -> list[Problem]:
     """Every problem of a parsed file, sorted by line: its own (format, duplicates) and those
     only the database can tell (unknown accounts and stakeholders, a manager to report to
-    who is nowhere). Empty when the file would import. Reads only."""
+    who is nowhere, a name that differs from a saved one only in case). Empty when the file
+    would import. Reads only."""
     with engine.connect() as conn:
         return _problems(conn, parsed)
 
@@ -125,41 +149,45 @@ def import_rows(
     parsed: ParsedFile,
     progress: Progress | None = None,
     today: date | None = None,
+    actor: Actor = LOCAL,
 ) -> ImportResult:
-    """Upsert the rows of a parsed file in one transaction (see the module docstring), or
-    raise ImportRejected with every problem of the file (``check_file``) and write nothing.
+    """Upsert the rows of a parsed file in one transaction as ``actor`` (an admin), with an
+    audit entry per row created or updated (see the module docstring), or raise
+    ``fields.Rejected`` with every problem of the file (``check_file``) and write nothing.
 
     ``progress`` is called with the fraction done (rising, 1.0 at the end) as the check and
     the batches land; ``today`` dates the key-account changes an accounts file makes
-    (default: today).
+    (default: ``settings.today()``).
     """
     ensure_writable()
+    require_role(actor, UserRole.ADMIN, "import files")
     report = ProgressReporter(progress)
     with Session(engine) as session, session.begin():
         _lock_for_import(session)
         problems = _problems(session.connection(), parsed)
         if problems:
-            raise ImportRejected(problems)
+            raise files.rejection(problems)
         report(0.05)
-        writer = _WRITERS[parsed.kind]
-        result = writer(session, parsed, report, today or date.today())
+        writer = _STORES[parsed.kind].write
+        result = writer(_Write(session, parsed, report, today or settings.today(), actor))
         if result.changed:
             bump_version(session)
     report(1.0)
-    return result
+    return ImportResult(result.kind, result.added, result.updated, result.unchanged,
+                        result.managers_added, parsed.encoding)
 
 
 def export_rows(engine: Engine, kind: str) -> pd.DataFrame:
-    """Every row of ``kind`` with the documented columns (typed as ``kamdash.io.parse`` gives
-    them), ready for ``kamdash.io.to_bytes``: a complete copy.
+    """Every row of ``kind`` with the documented columns (typed as ``kamdash.files.parse``
+    gives them), ready for ``kamdash.files.to_bytes``: a complete copy.
 
     Rows repeating one another (two identical calls logged on one day) come out as often as
     they are saved; importing the file back matches them count by count and changes nothing.
     """
-    io.column_names(kind)  # unknown kind -> ValueError
+    columns = list(files.kind(kind).column_names)  # unknown kind -> ValueError
     with engine.connect() as conn:
-        frame = _READERS[kind](conn)
-    return frame[list(io.column_names(kind))].reset_index(drop=True)
+        frame = _STORES[kind].read(conn)
+    return frame[columns].reset_index(drop=True)
 
 
 # --- checks against the database ----------------------------------------------------------
@@ -170,12 +198,17 @@ def _problems(conn: Connection, parsed: ParsedFile) -> list[Problem]:
     found = list(parsed.problems)
     rows = parsed.checked_rows
     if not rows.empty:
-        found += _REFERENCE_CHECKS[parsed.kind](conn, rows, parsed)
-    return io.sort_problems(parsed.kind, found)
+        found += _STORES[parsed.kind].check(conn, rows, parsed)
+    return files.sort_problems(parsed.kind, found)
 
 
-def _no_references(conn: Connection, rows: pd.DataFrame, parsed: ParsedFile) -> list[Problem]:
-    return []  # accounts name nothing that must exist; a new kam_email creates its manager
+def _account_references(conn: Connection, rows: pd.DataFrame,
+                        parsed: ParsedFile) -> list[Problem]:
+    """Accounts name nothing that must exist (a new kam_email creates its manager), but a
+    name may not differ from a saved account's only in case."""
+    saved = _read(conn, select(Account.name))["name"]
+    return _case_only(rows, "name", pd.Series(0, index=rows.index), saved,
+                      pd.Series(0, index=saved.index), "account")
 
 
 def _rating_references(conn: Connection, rows: pd.DataFrame,
@@ -186,8 +219,12 @@ def _rating_references(conn: Connection, rows: pd.DataFrame,
 def _stakeholder_references(conn: Connection, rows: pd.DataFrame,
                             parsed: ParsedFile) -> list[Problem]:
     ids, problems = _account_ids(conn, rows)
+    boss = aliased(Stakeholder)
+    saved = _read(conn, select(Stakeholder.account_id, Stakeholder.name,
+                               boss.name.label("reports_to"))
+                  .join(boss, boss.id == Stakeholder.reports_to_id, isouter=True))
+    problems += _case_only(rows, "name", ids, saved["name"], saved["account_id"], "stakeholder")
     if "reports_to" in parsed.present:
-        saved = _read(conn, select(Stakeholder.account_id, Stakeholder.name))
         problems += _reports_to_problems(rows.assign(account_id=ids), saved)
     return problems
 
@@ -208,6 +245,25 @@ def _engagement_references(conn: Connection, rows: pd.DataFrame,
     return problems
 
 
+def _case_only(rows: pd.DataFrame, column: str, scope: pd.Series, saved: pd.Series,
+               saved_scope: pd.Series, what: str) -> list[Problem]:
+    """A problem per file name that differs from a saved one (in the same scope) only in
+    case: two accounts or people the eye cannot tell apart."""
+    exact = {(s, n) for s, n in zip(saved_scope.astype(object), saved, strict=True)}
+    folded = {(s, fields.fold(n)): n for s, n in zip(saved_scope.astype(object), saved,
+                                                     strict=True)}
+    problems = []
+    for line, name, at in zip(rows["line"], rows[column], scope.astype(object), strict=True):
+        if pd.isna(name) or (at, name) in exact:
+            continue
+        same = folded.get((at, fields.fold(name)))
+        if same is not None:
+            problems.append(Problem(int(line), column, (
+                f"{name!r} differs only in case from the saved {what} {same!r}; write it as "
+                f"{same!r} to update that {what} (names are compared ignoring case)")))
+    return problems
+
+
 def _account_ids(conn: Connection, rows: pd.DataFrame) -> tuple[pd.Series, list[Problem]]:
     """Account id per file row (by exact name; missing when unknown or not given) and a
     problem per unknown name, suggesting the account whose name differs only in case."""
@@ -215,17 +271,19 @@ def _account_ids(conn: Connection, rows: pd.DataFrame) -> tuple[pd.Series, list[
     ids = rows["account"].map(dict(zip(accounts["name"], accounts["id"], strict=True)))
     ids = ids.astype("Int64")
     unknown = ids.isna() & rows["account"].notna()
-    folded = dict(zip(accounts["name"].str.casefold(), accounts["name"], strict=True))
+    folded = dict(zip(accounts["name"].map(fields.fold), accounts["name"], strict=True))
     problems = []
     for line, name in rows.loc[unknown, ["line", "account"]].itertuples(index=False):
-        hint = folded.get(name.casefold())
+        hint = folded.get(fields.fold(name))
         problems.append(Problem(int(line), "account", f"no account named {name!r}" + (
             f" (did you mean {hint!r}?)" if hint else "; import it in an accounts file first")))
     return ids, problems
 
 
 def _reports_to_problems(rows: pd.DataFrame, saved: pd.DataFrame) -> list[Problem]:
-    """reports_to must name another stakeholder of the same account (in the file or saved)."""
+    """reports_to must name another stakeholder of the same account (in the file or saved),
+    and no reporting line may run in a circle (A -> B -> A), the file's lines and the saved
+    ones together."""
     known = pd.MultiIndex.from_arrays([
         pd.concat([saved["account_id"], rows["account_id"]]).astype("Int64"),
         pd.concat([saved["name"], rows["name"]]).astype(object),
@@ -244,10 +302,36 @@ def _reports_to_problems(rows: pd.DataFrame, saved: pd.DataFrame) -> list[Proble
                                               ["line", "reports_to", "account"]]
         .itertuples(index=False)
     ]
+    boss_of = {(a, fields.fold(n)): None if pd.isna(b) else (a, fields.fold(b))
+               for a, n, b in saved[["account_id", "name", "reports_to"]].itertuples(index=False)}
+    mine = rows[rows["account_id"].notna() & rows["name"].notna()]
+    for a, n, b in mine[["account_id", "name", "reports_to"]].itertuples(index=False):
+        boss_of[(int(a), fields.fold(n))] = None if pd.isna(b) or b == n else (
+            int(a), fields.fold(b))
+    circling = fields.reporting_circles(boss_of)
+    problems += [
+        Problem(int(line), "reports_to", f"the reporting line runs in a circle back to {n!r}")
+        for line, a, n in mine[["line", "account_id", "name"]].itertuples(index=False)
+        if (int(a), fields.fold(n)) in circling
+    ]
     return problems
 
 
-# --- shared machinery ----------------------------------------------------------------------
+# --- the upsert every kind shares -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One import's write: the open session, the file, progress, the day and who."""
+
+    session: Session
+    parsed: ParsedFile
+    report: ProgressReporter
+    today: date
+    actor: Actor
+
+    def present(self, candidates: tuple[str, ...]) -> list[str]:
+        return [c for c in candidates if c in self.parsed.present]
 
 
 def _lock_for_import(session: Session) -> None:
@@ -265,26 +349,46 @@ def _read(conn: Connection | Session, stmt) -> pd.DataFrame:
     return pd.read_sql(stmt, conn.connection() if isinstance(conn, Session) else conn)
 
 
-def _batched(session: Session, stmt, rows: list[dict], report: ProgressReporter, start: float,
-             end: float) -> None:
-    """executemany ``stmt`` over ``rows`` in batches, moving progress from start to end."""
-    for i in range(0, len(rows), BATCH):
-        session.connection().execute(stmt, rows[i : i + BATCH])
-        report(start + (end - start) * min(i + BATCH, len(rows)) / len(rows))
-    report(end)
-
-
-def _update_by_id(model, fields) -> object:
-    """UPDATE model SET field = :field, ... WHERE id = :_id, for executemany."""
-    table = model.__table__
-    return update(table).where(table.c.id == bindparam("_id")).values(
-        {f: bindparam(f) for f in fields})
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain Python values (NA -> None), as the driver wants them."""
     clean = frame.astype(object).where(frame.notna(), None)
     return clean.to_dict("records")
+
+
+def _insert(w: _Write, model, rows: list[dict], start: float, end: float) -> list[int]:
+    """INSERT ``rows`` in batches, moving progress from start to end: their new ids."""
+    table = model.__table__
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids: list[int] = []
+    for i in range(0, len(rows), BATCH):
+        ids += w.session.connection().execute(stmt, rows[i : i + BATCH]).scalars().all()
+        w.report(start + (end - start) * min(i + BATCH, len(rows)) / len(rows))
+    w.report(end)
+    return ids
+
+
+def _update(w: _Write, model, rows: list[dict], columns: list[str], start: float,
+            end: float) -> None:
+    """UPDATE model SET column = :column, ... WHERE id = :_id over ``rows``, in batches."""
+    table = model.__table__
+    stmt = update(table).where(table.c.id == bindparam("_id")).values(
+        {c: bindparam(c) for c in columns})
+    for i in range(0, len(rows), BATCH):
+        w.session.connection().execute(stmt, rows[i : i + BATCH])
+        w.report(start + (end - start) * min(i + BATCH, len(rows)) / len(rows))
+    w.report(end)
+
+
+def _audit(w: _Write, action: str, entity: str, ids: list, accounts: list,
+           before: list[dict | None], after: list[dict | None]) -> None:
+    """One audit entry per row, in the import's transaction (``store.record``'s, in bulk)."""
+    now = datetime.now(UTC)
+    entries = [dict(at=now, actor=w.actor.email, action=action, entity=entity,
+                    entity_id=str(i), account_id=None if a is None else int(a),
+                    before=audit_values(b), after=audit_values(f))
+               for i, a, b, f in zip(ids, accounts, before, after, strict=True)]
+    for i in range(0, len(entries), BATCH):
+        w.session.connection().execute(insert(AuditEntry.__table__), entries[i : i + BATCH])
 
 
 def _differs(new: pd.DataFrame, old: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -297,6 +401,48 @@ def _differs(new: pd.DataFrame, old: pd.DataFrame, columns: list[str]) -> pd.Ser
     return changed
 
 
+def _old(merged: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return merged[[f"{c}_old" for c in columns]].set_axis(columns, axis=1)
+
+
+@dataclass(frozen=True)
+class _Upserted:
+    is_new: pd.Series
+    changed: pd.Series
+    new_ids: pd.Series  # id of each new row, indexed like ``merged``
+
+
+def _upsert(w: _Write, model, merged: pd.DataFrame, new_columns: list[str], fields_: list[str],
+            compared: list[str] | None = None, account: str | None = "account_id",
+            span: tuple[float, float] = (0.2, 0.8)) -> _Upserted:
+    """The skeleton every kind shares: rows of ``merged`` without a saved ``id`` are added
+    (``new_columns``), rows whose ``compared`` columns differ from the saved ``_old`` ones
+    have ``fields_`` updated, and each gets an audit entry (``account``: the column with
+    the account's id; None: the row is an account)."""
+    compared = fields_ if compared is None else compared
+    is_new = merged["id"].isna()
+    changed = ~is_new & _differs(merged[compared], _old(merged, compared), compared)
+    start, end = span
+    middle = start + (end - start) * 0.7
+    new = merged.loc[is_new, new_columns]
+    ids = _insert(w, model, _records(new), start, middle)
+    new_ids = pd.Series(ids, index=new.index, dtype="Int64")
+    upd = merged.loc[changed, ["id", *fields_]].rename(columns={"id": "_id"})
+    if fields_:
+        _update(w, model, _records(upd), fields_, middle, end)
+    entity = model.__tablename__
+
+    def accounts(rows: pd.DataFrame, row_ids: list) -> list:
+        return list(row_ids) if account is None else rows[account].tolist()
+
+    _audit(w, "create", entity, ids, accounts(new, ids), [None] * len(ids), _records(new))
+    changed_rows = merged.loc[changed]
+    old_ids = changed_rows["id"].tolist()
+    _audit(w, "update", entity, old_ids, accounts(changed_rows, old_ids),
+           _records(_old(changed_rows, compared)), _records(changed_rows[compared]))
+    return _Upserted(is_new, changed, new_ids)
+
+
 def _ids_by_name(frame: pd.DataFrame, account_ids: pd.Series, names: pd.Series) -> pd.Series:
     """Look up ``frame``'s ``id`` by (account_id, name) for each pair; missing when unknown."""
     lookup = frame.set_index(["account_id", "name"])["id"]
@@ -305,8 +451,13 @@ def _ids_by_name(frame: pd.DataFrame, account_ids: pd.Series, names: pd.Series) 
     return pd.Series(lookup.reindex(pairs).to_numpy(), index=names.index).astype("Int64")
 
 
-def _present(parsed: ParsedFile, candidates: tuple[str, ...]) -> list[str]:
-    return [c for c in candidates if c in parsed.present]
+def _result(w: _Write, done: _Upserted, extra_updates: pd.Series | None = None,
+            managers_added: int = 0) -> ImportResult:
+    updated = done.changed if extra_updates is None else done.changed | (
+        extra_updates & ~done.is_new)
+    added, n_updated = int(done.is_new.sum()), int(updated.sum())
+    return ImportResult(w.parsed.kind, added, n_updated, len(w.parsed.rows) - added - n_updated,
+                        managers_added)
 
 
 def _match(rows: pd.DataFrame, existing: pd.DataFrame, key: list[str],
@@ -356,10 +507,6 @@ def _pair(file_rows: pd.DataFrame, saved_rows: pd.DataFrame, cols: list[str],
     return pd.Series(pairs["_label_saved"].to_numpy(), index=pairs["_label_file"].to_numpy())
 
 
-def _old(merged: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return merged[[f"{c}_old" for c in columns]].set_axis(columns, axis=1)
-
-
 # --- accounts ------------------------------------------------------------------------------
 
 _ACCOUNT_FIELDS = ("industry", "country", "city", "employees", "annual_revenue",
@@ -372,66 +519,57 @@ def _manager_name(email: str) -> str:
     return " ".join(w.capitalize() for w in words) or email
 
 
-def _write_accounts(session: Session, parsed: ParsedFile, report: ProgressReporter,
-                    today: date) -> ImportResult:
-    rows = parsed.rows
-    fields = _present(parsed, _ACCOUNT_FIELDS)
+def _managers(w: _Write, rows: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Manager id per row by kam_email, creating (and auditing) the unknown managers."""
+    managers = _read(w.session, select(Manager.id, Manager.email))
+    by_email = {e.lower(): i for e, i in zip(managers["email"], managers["id"], strict=True)}
+    new_emails = sorted(set(rows["kam_email"].dropna()) - set(by_email))
+    if new_emails:
+        created = [dict(name=_manager_name(e), email=e) for e in new_emails]
+        ids = _insert(w, Manager, created, 0.1, 0.15)
+        _audit(w, "create", Manager.__tablename__, ids, [None] * len(ids),
+               [None] * len(ids), created)
+        by_email.update(zip(new_emails, ids, strict=True))
+    return rows["kam_email"].map(by_email).astype("Int64"), len(new_emails)
+
+
+def _write_accounts(w: _Write) -> ImportResult:
+    rows = w.parsed.rows.copy()
+    fields_ = w.present(_ACCOUNT_FIELDS)
     latest = _latest_designation_subquery()
-    existing = _read(session, select(
+    existing = _read(w.session, select(
         Account.id, Account.name, *[getattr(Account, f) for f in _ACCOUNT_FIELDS],
         Account.manager_id, latest.c.is_key,
     ).join(latest, latest.c.account_id == Account.id, isouter=True))
     existing = pd.concat([existing[["id", "manager_id"]].astype("Int64"),
-                          io.typed("accounts", existing.drop(columns=["id", "manager_id"]))],
+                          files.typed("accounts", existing.drop(columns=["id", "manager_id"]))],
                          axis=1)
     existing["is_key"] = existing["is_key"].fillna(False)
-    report(0.1)
-
-    # Managers: resolve kam_email, creating the unknown ones.
+    w.report(0.1)
     managers_added = 0
-    rows = rows.copy()
-    if "kam_email" in parsed.present:
-        managers = _read(session, select(Manager.id, Manager.email))
-        by_email = {e.lower(): i for e, i in zip(managers["email"], managers["id"], strict=True)}
-        new_emails = sorted(set(rows["kam_email"].dropna()) - set(by_email))
-        if new_emails:
-            session.connection().execute(insert(Manager.__table__), [
-                dict(name=_manager_name(e), email=e) for e in new_emails
-            ])
-            managers = _read(session, select(Manager.id, Manager.email))
-            by_email = {e.lower(): i for e, i in zip(managers["email"], managers["id"],
-                                                     strict=True)}
-            managers_added = len(new_emails)
-        rows["manager_id"] = rows["kam_email"].map(by_email).astype("Int64")
-        fields = [*fields, "manager_id"]
+    if "kam_email" in w.parsed.present:
+        rows["manager_id"], managers_added = _managers(w, rows)
+        fields_ = [*fields_, "manager_id"]
 
     merged = _match(rows, existing, ["name"])
-    is_new = merged["id"].isna()
-    changed = ~is_new & _differs(merged[fields], _old(merged, fields), fields)
-    wants_key = merged["is_key"].notna()
-    key_changes = wants_key & (
+    key_changes = merged["is_key"].notna() & (
         merged["is_key"].astype("boolean") != merged["is_key_old"].astype("boolean").fillna(False)
     ).fillna(False)
-    report(0.2)
-
-    new_rows = merged.loc[is_new, ["name", *fields]]
-    _batched(session, insert(Account.__table__), _records(new_rows), report, 0.2, 0.6)
-    upd = merged.loc[changed, ["id", *fields]].rename(columns={"id": "_id"})
-    _batched(session, _update_by_id(Account, fields), _records(upd), report, 0.6, 0.8)
-
+    done = _upsert(w, Account, merged, ["name", *fields_], fields_, account=None)
     if key_changes.any():
-        ids = _read(session, select(Account.id, Account.name)).set_index("name")["id"]
+        ids = merged["id"].fillna(done.new_ids.reindex(merged.index)).astype("int64")
         designations = pd.DataFrame({
-            "account_id": merged.loc[key_changes, "name"].map(ids).astype("int64"),
+            "account_id": ids[key_changes],
             "is_key": merged.loc[key_changes, "is_key"].astype(bool),
-            "changed_on": today,
+            "changed_on": w.today,
             "reason": IMPORT_REASON,
+            "changed_by": w.actor.email,
         })
-        _batched(session, insert(Designation.__table__), _records(designations), report, 0.8, 0.95)
-
-    updated = int((changed | (key_changes & ~is_new)).sum())
-    added = int(is_new.sum())
-    return ImportResult("accounts", added, updated, len(rows) - added - updated, managers_added)
+        records = _records(designations)
+        made = _insert(w, Designation, records, 0.8, 0.95)
+        _audit(w, "create", Designation.__tablename__, made,
+               designations["account_id"].tolist(), [None] * len(made), records)
+    return _result(w, done, key_changes, managers_added)
 
 
 def _read_accounts(conn) -> pd.DataFrame:
@@ -445,37 +583,30 @@ def _read_accounts(conn) -> pd.DataFrame:
     )
     frame = pd.read_sql(stmt, conn)
     frame["is_key"] = frame["is_key"].fillna(False).astype(bool)
-    return io.typed("accounts", frame)
+    return files.typed("accounts", frame)
 
 
 # --- ratings -------------------------------------------------------------------------------
 
 
-def _write_ratings(session: Session, parsed: ParsedFile, report: ProgressReporter,
-                   today: date) -> ImportResult:
-    rows = parsed.rows.copy()
-    rows["account_id"] = _account_ids(session.connection(), rows)[0].astype("int64")
-    fields = _present(parsed, ("value", "rated_by"))
-    existing = _read(session, select(Rating.id, Rating.account_id, Rating.criterion,
-                                     Rating.value, Rating.rated_on, Rating.rated_by)
+def _write_ratings(w: _Write) -> ImportResult:
+    rows = w.parsed.rows.copy()
+    rows["account_id"] = _account_ids(w.session.connection(), rows)[0].astype("int64")
+    fields_ = w.present(("value", "rated_by"))
+    existing = _read(w.session, select(Rating.id, Rating.account_id, Rating.criterion,
+                                       Rating.value, Rating.rated_on, Rating.rated_by)
                      .order_by(Rating.id.desc()))  # newest first: the rating that counts today
     existing = pd.concat([existing[["id", "account_id"]],
-                          io.typed("ratings", existing.drop(columns=["id", "account_id"]))],
+                          files.typed("ratings", existing.drop(columns=["id", "account_id"]))],
                          axis=1)
-    report(0.1)
+    w.report(0.1)
     # Saved newest first, the file counted from its last line: of two ratings on one day the
     # later line of the file is the newer one, so it meets the rating that counts today.
-    merged = _match(rows, existing, ["account_id", "criterion", "rated_on"], compare=fields,
+    merged = _match(rows, existing, ["account_id", "criterion", "rated_on"], compare=fields_,
                     exact_first=True, file_from_end=True)
-    is_new = merged["id"].isna()
-    changed = ~is_new & _differs(merged[fields], _old(merged, fields), fields)
-
-    new_rows = merged.loc[is_new, ["account_id", "criterion", "value", "rated_on", "rated_by"]]
-    _batched(session, insert(Rating.__table__), _records(new_rows), report, 0.1, 0.8)
-    upd = merged.loc[changed, ["id", *fields]].rename(columns={"id": "_id"})
-    _batched(session, _update_by_id(Rating, fields), _records(upd), report, 0.8, 0.95)
-    added, updated = int(is_new.sum()), int(changed.sum())
-    return ImportResult("ratings", added, updated, len(rows) - added - updated)
+    return _result(w, _upsert(w, Rating, merged, ["account_id", "criterion", "value",
+                                                  "rated_on", "rated_by"], fields_,
+                              span=(0.1, 0.95)))
 
 
 def _read_ratings(conn) -> pd.DataFrame:
@@ -485,7 +616,7 @@ def _read_ratings(conn) -> pd.DataFrame:
         .join(Account, Account.id == Rating.account_id)
         .order_by(Account.name, Rating.criterion, Rating.rated_on, Rating.id)
     )
-    return io.typed("ratings", pd.read_sql(stmt, conn))
+    return files.typed("ratings", pd.read_sql(stmt, conn))
 
 
 # --- stakeholders --------------------------------------------------------------------------
@@ -493,51 +624,42 @@ def _read_ratings(conn) -> pd.DataFrame:
 _STAKEHOLDER_FIELDS = ("title", "department", "roles", "influence", "stance", "email")
 
 
-def _write_stakeholders(session: Session, parsed: ParsedFile, report: ProgressReporter,
-                        today: date) -> ImportResult:
-    rows = parsed.rows.copy()
-    rows["account_id"] = _account_ids(session.connection(), rows)[0].astype("int64")
-    fields = _present(parsed, _STAKEHOLDER_FIELDS)
+def _write_stakeholders(w: _Write) -> ImportResult:
+    rows = w.parsed.rows.copy()
+    rows["account_id"] = _account_ids(w.session.connection(), rows)[0].astype("int64")
+    fields_ = w.present(_STAKEHOLDER_FIELDS)
     boss = aliased(Stakeholder)
-    existing = _read(session, select(
+    existing = _read(w.session, select(
         Stakeholder.id, Stakeholder.account_id, Stakeholder.name,
         *[getattr(Stakeholder, f) for f in _STAKEHOLDER_FIELDS],
         boss.name.label("reports_to"),
     ).join(boss, boss.id == Stakeholder.reports_to_id, isouter=True))
     existing = pd.concat([existing[["id", "account_id"]],
-                          io.typed("stakeholders", existing.drop(columns=["id", "account_id"]))],
+                          files.typed("stakeholders", existing.drop(columns=["id", "account_id"]))],
                          axis=1)
-    report(0.1)
-
-    with_boss = "reports_to" in parsed.present
-    fields_compared = [*fields, "reports_to"] if with_boss else fields
+    w.report(0.1)
+    with_boss = "reports_to" in w.parsed.present
     merged = _match(rows, existing, ["account_id", "name"])
-    is_new = merged["id"].isna()
-    changed = ~is_new & _differs(merged[fields_compared], _old(merged, fields_compared),
-                                 fields_compared)
-
-    new_rows = merged.loc[is_new, ["account_id", "name", *fields]]
     for col, default in (("roles", ""), ("influence", "medium"), ("stance", 0)):
-        if col not in new_rows:
-            new_rows[col] = default
-    _batched(session, insert(Stakeholder.__table__), _records(new_rows), report, 0.1, 0.6)
-    upd = merged.loc[changed, ["id", *fields]].rename(columns={"id": "_id"})
-    if fields:
-        _batched(session, _update_by_id(Stakeholder, fields), _records(upd), report, 0.6, 0.8)
-
-    touched = is_new | changed
+        if col not in fields_:  # a new person without the column gets the default
+            merged[col] = merged[col].fillna(default) if col in merged else default
+    done = _upsert(w, Stakeholder, merged,
+                   ["account_id", "name", "roles", "influence", "stance",
+                    *[f for f in fields_ if f not in ("roles", "influence", "stance")]],
+                   fields_, compared=[*fields_, "reports_to"] if with_boss else fields_,
+                   span=(0.1, 0.8))
+    touched = done.is_new | done.changed
     if with_boss and touched.any():
-        people = _read(session, select(Stakeholder.id, Stakeholder.account_id, Stakeholder.name))
+        people = _read(w.session, select(Stakeholder.id, Stakeholder.account_id,
+                                         Stakeholder.name))
         boss_rows = merged[touched]
         links = pd.DataFrame({
             "_id": _ids_by_name(people, boss_rows["account_id"], boss_rows["name"]),
             "reports_to_id": _ids_by_name(people, boss_rows["account_id"],
                                           boss_rows["reports_to"]),
         })
-        _batched(session, _update_by_id(Stakeholder, ["reports_to_id"]), _records(links),
-                 report, 0.8, 0.95)
-    added, updated = int(is_new.sum()), int(changed.sum())
-    return ImportResult("stakeholders", added, updated, len(rows) - added - updated)
+        _update(w, Stakeholder, _records(links), ["reports_to_id"], 0.8, 0.95)
+    return _result(w, done)
 
 
 def _read_stakeholders(conn) -> pd.DataFrame:
@@ -550,16 +672,15 @@ def _read_stakeholders(conn) -> pd.DataFrame:
         .join(boss, boss.id == Stakeholder.reports_to_id, isouter=True)
         .order_by(Account.name, Stakeholder.name)
     )
-    return io.typed("stakeholders", pd.read_sql(stmt, conn))
+    return files.typed("stakeholders", pd.read_sql(stmt, conn))
 
 
 # --- engagements ---------------------------------------------------------------------------
 
 
-def _write_engagements(session: Session, parsed: ParsedFile, report: ProgressReporter,
-                       today: date) -> ImportResult:
-    rows = parsed.rows.copy()
-    conn = session.connection()
+def _write_engagements(w: _Write) -> ImportResult:
+    rows = w.parsed.rows.copy()
+    conn = w.session.connection()
     rows["account_id"] = _account_ids(conn, rows)[0].astype("int64")
     rows["summary"] = rows["summary"].fillna("")
     people = _read(conn, select(Stakeholder.id, Stakeholder.account_id, Stakeholder.name))
@@ -572,27 +693,19 @@ def _write_engagements(session: Session, parsed: ParsedFile, report: ProgressRep
     existing = pd.concat([
         existing[["id", "account_id"]],
         existing[["stakeholder_id"]].astype("Int64"),
-        io.typed("engagements", existing.drop(columns=["id", "account_id", "stakeholder_id"])),
+        files.typed("engagements", existing.drop(columns=["id", "account_id", "stakeholder_id"])),
     ], axis=1)
     existing["summary"] = existing["summary"].fillna("")
-    report(0.1)
+    w.report(0.1)
     # A key column the file leaves out matches whatever is saved in it (module docstring).
     key = ["account_id", "date", "kind",
-           *(["stakeholder_id"] if "stakeholder" in parsed.present else []),
-           *(["summary"] if "summary" in parsed.present else [])]
-    fields = _present(parsed, ("sentiment",))
-    merged = _match(rows, existing, key, compare=fields, exact_first=True)
-    is_new = merged["id"].isna()
-    changed = ~is_new & _differs(merged[fields], _old(merged, fields), fields)
-
-    new_rows = merged.loc[is_new, ["account_id", "stakeholder_id", "date", "kind", "summary",
-                                   "sentiment"]]
-    _batched(session, insert(Engagement.__table__), _records(new_rows), report, 0.1, 0.85)
-    upd = merged.loc[changed, ["id", *fields]].rename(columns={"id": "_id"})
-    if fields:
-        _batched(session, _update_by_id(Engagement, fields), _records(upd), report, 0.85, 0.95)
-    added, updated = int(is_new.sum()), int(changed.sum())
-    return ImportResult("engagements", added, updated, len(rows) - added - updated)
+           *(["stakeholder_id"] if "stakeholder" in w.parsed.present else []),
+           *(["summary"] if "summary" in w.parsed.present else [])]
+    fields_ = w.present(("sentiment",))
+    merged = _match(rows, existing, key, compare=fields_, exact_first=True)
+    return _result(w, _upsert(w, Engagement, merged, [
+        "account_id", "stakeholder_id", "date", "kind", "summary", "sentiment"], fields_,
+        span=(0.1, 0.95)))
 
 
 def _read_engagements(conn) -> pd.DataFrame:
@@ -603,26 +716,23 @@ def _read_engagements(conn) -> pd.DataFrame:
         .join(Stakeholder, Stakeholder.id == Engagement.stakeholder_id, isouter=True)
         .order_by(Account.name, Engagement.date, Engagement.id)
     )
-    frame = io.typed("engagements", pd.read_sql(stmt, conn))
+    frame = files.typed("engagements", pd.read_sql(stmt, conn))
     frame["summary"] = frame["summary"].fillna("")
     return frame
 
 
-_REFERENCE_CHECKS = {
-    "accounts": _no_references,
-    "ratings": _rating_references,
-    "stakeholders": _stakeholder_references,
-    "engagements": _engagement_references,
-}
-_WRITERS = {
-    "accounts": _write_accounts,
-    "ratings": _write_ratings,
-    "stakeholders": _write_stakeholders,
-    "engagements": _write_engagements,
-}
-_READERS = {
-    "accounts": _read_accounts,
-    "ratings": _read_ratings,
-    "stakeholders": _read_stakeholders,
-    "engagements": _read_engagements,
+@dataclass(frozen=True)
+class _KindStore:
+    """How the store checks, writes and reads one file kind."""
+
+    check: Callable[[Connection, pd.DataFrame, ParsedFile], list[Problem]]
+    write: Callable[[_Write], ImportResult]
+    read: Callable[[Connection], pd.DataFrame]
+
+
+_STORES: dict[str, _KindStore] = {
+    "accounts": _KindStore(_account_references, _write_accounts, _read_accounts),
+    "ratings": _KindStore(_rating_references, _write_ratings, _read_ratings),
+    "stakeholders": _KindStore(_stakeholder_references, _write_stakeholders, _read_stakeholders),
+    "engagements": _KindStore(_engagement_references, _write_engagements, _read_engagements),
 }

@@ -1,14 +1,13 @@
 """Stakeholders and contact facts: the reads stakeholder coverage needs, and the in-place edit.
 
 ``save_stakeholders`` applies an edited table of one account's stakeholders (adds, edits,
-deletes) in one transaction, after checking every row: any problem rejects the whole edit
-with ``StakeholderEditRejected`` listing "row N, column C: what is wrong", and nothing is
-written.
+deletes) in one transaction, after checking every row by ``kamdash.fields``' rules (the
+importer's): any problem rejects the whole edit with ``fields.Rejected`` listing "row N,
+column C: what is wrong", and nothing is written.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from kamdash import roles
+from kamdash import fields, roles
+from kamdash.fields import Problem, Rejected
 from kamdash.models import Account, Engagement, Stakeholder
 from kamdash.store.core import bump_version, ensure_writable, read_frame
 
@@ -46,8 +46,6 @@ STAKEHOLDER_EDIT_COLUMNS: dict[str, str] = {
     "email": "Email",
     "active": "Active",
 }
-MAX_TEXT = 200  # characters in a name, title or department
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FIELDS = ("name", "title", "department", "roles", "influence", "stance", "email", "active")
 
 
@@ -124,14 +122,8 @@ def load_contacts(
 # --- the edit ------------------------------------------------------------------------------
 
 
-class StakeholderEditRejected(ValueError):
-    """An edited stakeholder table had problems; nothing was saved. ``problems`` lists them
-    as "row N, column C: what is wrong" (rows counted from 1 as shown in the table)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        super().__init__("Nothing was saved: " + "; ".join(problems[:3]) + more)
+# The old name of the one rejection error, for callers that still use it.
+StakeholderEditRejected = Rejected
 
 
 @dataclass(frozen=True)
@@ -163,11 +155,6 @@ def _blank(value: object) -> bool:
         return False
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 def _as_list(value: object) -> list[str] | str:
     if isinstance(value, str):
         return value
@@ -179,7 +166,7 @@ def _as_list(value: object) -> list[str] | str:
 
 def validate_stakeholder_edits(
     edited: pd.DataFrame, saved: Mapping[int, str] | None = None
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check and normalise an edited table of one account's stakeholders.
 
     ``edited`` has ``stakeholder_id`` (missing for new people) and the
@@ -189,12 +176,13 @@ def validate_stakeholder_edits(
     account's people as saved now) lets a reports_to that names someone this edit removes or
     renames say so. Returns the clean table (roles as stored keys, stance as a number,
     reports_to_row = position of the manager's row or -1) and the problems, "row N, column C:
-    what is wrong"; the table is only meaningful when there are none.
+    what is wrong" (rows counted from 1 as the table shows them); the table is only
+    meaningful when there are none.
     """
     label = STAKEHOLDER_EDIT_COLUMNS
     absent = [c for c in ("stakeholder_id", *label) if c not in edited.columns]
     if absent:
-        return pd.DataFrame(), [f"the table has no column {', '.join(absent)}"]
+        return pd.DataFrame(), [Problem(message=f"the table has no column {', '.join(absent)}")]
     found: list[tuple[int, str, str]] = []  # (row, column, what is wrong)
     rows: list[dict] = []
     for n, (_, raw) in enumerate(edited.iterrows(), start=1):
@@ -207,9 +195,14 @@ def validate_stakeholder_edits(
         row["stakeholder_id"] = None if _blank(sid) else int(sid)
         for col in ("name", "title", "department"):
             text = "" if _blank(raw[col]) else " ".join(str(raw[col]).split())
-            if len(text) > MAX_TEXT:
-                problem(col, f"is {len(text)} characters long; at most {MAX_TEXT} fit")
             row[col] = text or None
+            try:
+                if col == "name" and text:
+                    fields.name(text)
+                else:
+                    fields.text(text, col)
+            except ValueError as exc:
+                problem(col, str(exc))
         if row["name"] is None:
             problem("name", "is empty; every stakeholder needs a name")
         try:
@@ -227,9 +220,11 @@ def validate_stakeholder_edits(
         except ValueError as exc:
             problem("stance", str(exc))
         email = "" if _blank(raw["email"]) else str(raw["email"]).strip()
-        if email and not _EMAIL.match(email):
-            problem("email", f"{_shown(email)} is not an email address")
-        row["email"] = email.lower() or None
+        try:
+            row["email"] = fields.email(email) if email else None
+        except ValueError as exc:
+            problem("email", str(exc))
+            row["email"] = None
         active = raw["active"]
         if _blank(active):
             row["active"] = True
@@ -237,22 +232,18 @@ def validate_stakeholder_edits(
             row["active"] = active if isinstance(active, bool) else str(active).lower() in (
                 "true", "1")
         else:
-            problem("active", f"{_shown(active)} is not yes or no")
+            problem("active", f"{fields.shown(active)} is not yes or no")
         row["reports_to"] = None if _blank(raw["reports_to"]) else " ".join(
             str(raw["reports_to"]).split())
         rows.append(row)
 
     # Names are unique within an account (case-insensitively: they are how people are found).
-    first_row: dict[str, int] = {}
-    for n, row in enumerate(rows, start=1):
-        if row.get("name") is None:
-            continue
-        key = str(row["name"]).casefold()
-        if key in first_row:
-            found.append((n, "name", f"{_shown(row['name'])} is already row {first_row[key]}; "
-                                     "names must be unique within the account"))
-        else:
-            first_row[key] = n
+    names = [(None, row.get("name")) for row in rows]
+    for at, first in fields.repeated_names(names).items():
+        found.append((at + 1, "name", f"{fields.shown(rows[at]['name'])} is already row "
+                                      f"{first + 1}; names must be unique within the account"))
+    first_row = {fields.fold(name): n for n, (_, name) in reversed(list(enumerate(names, 1)))
+                 if name is not None}
     boss_row: list[int] = []
     leaving = _leaving(rows, saved or {})
     for n, row in enumerate(rows, start=1):
@@ -260,31 +251,28 @@ def validate_stakeholder_edits(
         if boss is None:
             boss_row.append(-1)
             continue
-        at = first_row.get(str(boss).casefold())
+        at = first_row.get(fields.fold(boss))
         if at is None:
             found.append((n, "reports_to", leaving.get(
-                str(boss).casefold(),
-                f"{_shown(boss)} is not a stakeholder of this account; add them as a row of "
-                "their own, or leave it empty")))
+                fields.fold(boss),
+                f"{fields.shown(boss)} is not a stakeholder of this account; add them as a row "
+                "of their own, or leave it empty")))
             boss_row.append(-1)
         elif at == n:
             found.append((n, "reports_to", "a person cannot report to themselves"))
             boss_row.append(-1)
         else:
             boss_row.append(at - 1)
-    for n in range(len(rows)):  # a reporting line must not run in a circle
-        seen, at = {n}, boss_row[n]
-        while at >= 0 and at not in seen:
-            seen.add(at)
-            at = boss_row[at]
-        if at == n:
-            found.append((n + 1, "reports_to", "the reporting line runs in a circle back to "
-                                               f"{_shown(rows[n]['name'])}"))
+    circling = fields.reporting_circles({n: b if b >= 0 else None
+                                         for n, b in enumerate(boss_row)})
+    for n in sorted(circling):  # a reporting line must not run in a circle
+        found.append((n + 1, "reports_to", "the reporting line runs in a circle back to "
+                                           f"{fields.shown(rows[n]['name'])}"))
     clean = pd.DataFrame(rows, columns=["stakeholder_id", *label])
     clean["reports_to_row"] = boss_row
     clean["stakeholder_id"] = clean["stakeholder_id"].astype("Int64")
     found.sort(key=lambda p: p[0])  # row by row, as the table reads (a stable sort)
-    return clean, [f"row {n}, column {label[col]}: {message}" for n, col, message in found]
+    return clean, [Problem(n, label[col], message, unit="row") for n, col, message in found]
 
 
 def _leaving(rows: list[dict], saved: Mapping[int, str]) -> dict[str, str]:
@@ -294,11 +282,12 @@ def _leaving(rows: list[dict], saved: Mapping[int, str]) -> dict[str, str]:
     said: dict[str, str] = {}
     for sid, name in saved.items():
         if sid not in kept:
-            said[name.casefold()] = (f"{_shown(name)} is being removed in this save; choose "
-                                     "another manager or leave it empty")
+            said[fields.fold(name)] = (f"{fields.shown(name)} is being removed in this save; "
+                                       "choose another manager or leave it empty")
         elif kept[sid] is not None and kept[sid] != name:
-            said[name.casefold()] = (f"{_shown(name)} is being renamed to {_shown(kept[sid])} "
-                                     "in this save; choose the new name")
+            said[fields.fold(name)] = (f"{fields.shown(name)} is being renamed to "
+                                       f"{fields.shown(kept[sid])} in this save; choose the "
+                                       "new name")
     return said
 
 
@@ -307,12 +296,12 @@ def save_stakeholders(
 ) -> StakeholderSaveResult:
     """Make ``edited`` the stakeholder list of ``account_id``: rows without a stakeholder_id
     are added, known ones updated, people missing from the table deleted (their engagements
-    stay, without a name). One transaction; StakeholderEditRejected (nothing written) if any
-    row has a problem (see ``validate_stakeholder_edits``)."""
+    stay, without a name). One transaction; ``fields.Rejected`` (nothing written) if any row
+    has a problem (see ``validate_stakeholder_edits``)."""
     ensure_writable()
     with Session(engine) as session, session.begin():
         if session.get(Account, account_id) is None:
-            raise StakeholderEditRejected([f"there is no account with id {account_id}"])
+            raise Rejected([Problem(message=f"there is no account with id {account_id}")])
         existing = {
             s.id: s for s in session.scalars(
                 select(Stakeholder).where(Stakeholder.account_id == account_id))
@@ -324,14 +313,16 @@ def save_stakeholders(
             if pd.isna(sid):
                 continue
             if int(sid) not in existing:
-                problems.append(f"row {n}: this person is no longer saved for this account "
-                                "(changed elsewhere meanwhile?); reload the page and try again")
+                problems.append(Problem(n, "", "this person is no longer saved for this account "
+                                        "(changed elsewhere meanwhile?); reload the page and "
+                                        "try again", unit="row"))
             elif int(sid) in seen:
-                problems.append(f"row {n}: the same person as row {seen[int(sid)]}")
+                problems.append(Problem(n, "", f"the same person as row {seen[int(sid)]}",
+                                        unit="row"))
             else:
                 seen[int(sid)] = n
         if problems:
-            raise StakeholderEditRejected(problems)
+            raise Rejected(problems)
         result = _apply(session, account_id, clean, existing)
         if result.changed:
             bump_version(session)

@@ -11,14 +11,16 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from kamdash import io, store
+from kamdash import files, store
 from kamdash.models import Meta
 
 TODAY = date(2026, 3, 1)
+RATINGS_HEADER = "account,criterion,value,rated_on,rated_by\n"
 
 
-def parse(kind: str, text: str | bytes, filename: str = "f.csv") -> io.ParsedFile:
-    return io.parse(kind, text.encode() if isinstance(text, str) else text, filename)
+def parse(kind: str, text: str | bytes, filename: str = "f.csv") -> files.ParsedFile:
+    return files.parse(kind, text.encode() if isinstance(text, str) else text, filename,
+                       today=TODAY)
 
 
 def problems(kind: str, text: str | bytes, filename: str = "f.csv") -> list[str]:
@@ -62,7 +64,7 @@ def rows_of(engine, model, *cols) -> list[tuple]:
 def rejected(engine, kind: str, text: str) -> list[str]:
     """The problems of an import that must be rejected, after checking it wrote nothing."""
     before = snapshot(engine)
-    with pytest.raises(io.ImportRejected) as exc:
+    with pytest.raises(files.Rejected) as exc:
         imp(engine, kind, text)
     assert snapshot(engine) == before  # nothing written, not even the data version
     return [str(p) for p in exc.value.problems]

@@ -197,7 +197,7 @@ def test_clear_yes_empties_the_database_for_your_own_data(db_url, capsys):
     assert main(["clear", "--yes"]) == 0
     assert capsys.readouterr().out == (
         f"Emptied {db_url}: removed 2 manager rows, 4 account rows, 12 rating rows, "
-        "2 designation rows.\n"
+        "2 designation rows, 20 audit entry rows.\n"
         "Import your own files next: accounts first, then ratings, stakeholders and "
         "engagements. Start the app with KAMDASH_DEMO=0, or it seeds the demo into the empty "
         "database again.\n")
@@ -243,7 +243,7 @@ def test_python_dash_m_kamdash_import_runs_as_a_program(db_url, tmp_path):
     rejected = subprocess.run([sys.executable, "-m", "kamdash", "import", "ratings", str(bad)],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert rejected.returncode == 1
-    assert "line 1: the file is not UTF-8 text" in rejected.stderr
+    assert "line 1: the file contains binary data; is it really a CSV file?" in rejected.stderr
     assert "Traceback" not in rejected.stderr
 
 

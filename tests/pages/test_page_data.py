@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kamdash import db, io, store
+from kamdash import db, files, store
 from kamdash.formatting import join_words
 from kamdash.ui.imports import MIME
 
@@ -139,7 +139,7 @@ def test_the_app_registers_the_data_page_and_shows_the_read_only_notice(small_db
 
 def test_an_excel_file_is_read_like_a_csv(small_db):
     engine = db.make_engine(small_db)
-    content = io.to_xlsx("accounts", store.export_rows(engine, "accounts"))
+    content = files.to_xlsx("accounts", store.export_rows(engine, "accounts"))
     at = page()
     at.file_uploader(key="data_upload").set_value((
         "accounts.xlsx", content, MIME["xlsx"])).run()
@@ -152,3 +152,32 @@ def test_key_columns_read_as_a_sentence():
     assert [join_words(["name"]), join_words(["a", "b"]), join_words(["a", "b", "c"])] == [
         "name", "a and b", "a, b and c"]
     assert join_words(["visit", "call", "QBR"], "or") == "visit, call or QBR"
+
+
+def test_switching_what_the_file_holds_says_which_kind_the_file_looks_like(small_db):
+    at = upload(page(), "people.csv", b"account,name,title\nAcme,Ann Berg,CFO\n")
+    assert not at.error  # read as accounts it would make "Ann Berg" an account: not offered
+    assert [i.value for i in at.info] == [
+        "“people\\.csv” looks like a stakeholders file, not an accounts file: its header has "
+        "the columns a stakeholders file needs (account and name)."]
+    assert not [b for b in at.button if b.key == "data_import"]
+    for other in ("ratings", "engagements"):
+        at.radio(key="data_kind").set_value(other).run()
+        assert not at.exception and not at.error
+        assert "looks like a stakeholders file" in at.info[0].value
+    at.button(key="data_switch_kind").click().run()
+    assert at.radio(key="data_kind").value == "stakeholders"
+    assert not at.info and not at.error
+    assert table(at, "name")[["line", "account", "name", "title"]].values.tolist() == [
+        [2, "Acme", "Ann Berg", "CFO"]]
+    at.button(key="data_import").click().run()
+    assert [s.value for s in at.success] == ["Imported. 1 added, 0 updated, 0 unchanged."]
+
+
+def test_a_windows_1252_file_is_read_and_the_page_says_so(small_db):
+    at = upload(page(), "accounts.csv", "name;city\nMüller Söhne;Köln\n".encode("cp1252"))
+    assert "Read as Windows-1252 text." in [c.value for c in at.caption]
+    at.button(key="data_import").click().run()
+    assert [s.value for s in at.success] == [
+        "Imported. 1 added, 0 updated, 0 unchanged. The file was read as Windows-1252 text."]
+    assert "Müller Söhne" in store.load_accounts(db.make_engine(small_db))["name"].tolist()

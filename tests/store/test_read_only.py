@@ -39,7 +39,7 @@ WRITES = {
     "save_scenario": lambda e: store.save_scenario(e, "Q1", {"tenure": 5}, {"kind": "top_n"}),
     "import_file": lambda e: store.import_file(e, "accounts", b"name\nNew\n", "a.csv"),
     "import_rows": lambda e: store.import_rows(
-        e, __import__("kamdash.io").io.parse("accounts", b"name\nNew\n", "a.csv")),
+        e, __import__("kamdash.files").files.parse("accounts", b"name\nNew\n", "a.csv")),
 }
 if hasattr(store, "save_stakeholders"):
     WRITES["save_stakeholders"] = lambda e: store.save_stakeholders(e, 1, pd.DataFrame([dict(

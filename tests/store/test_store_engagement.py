@@ -231,12 +231,16 @@ def test_log_engagement_accepts_today_and_nobody_named(db):
 @pytest.mark.parametrize("change, message", [
     ({"date": date.today() + timedelta(days=1)}, "lies in the future"),
     ({"date": "yesterday"}, "is not a date"),
-    ({"kind": "lunch"}, "the kind 'lunch' is not one of visit, meeting, call, qbr, workshop, "
-                        "email"),
-    ({"summary": "   "}, "the summary is empty"),
-    ({"summary": "x" * (store.MAX_SUMMARY + 1)}, f"keep it to {store.MAX_SUMMARY:,}"),
-    ({"sentiment": 3}, "the sentiment '3' is not a whole number from -2"),
-    ({"sentiment": 0.5}, "is not a whole number"),
+    ({"date": date(1, 1, 1)}, "Date: 0001-01-01 is before 1900; is the year right?"),
+    ({"date": date(2099, 1, 1)}, "Date: 01 Jan 2099 lies in the future"),
+    ({"kind": "lunch"}, "Kind: 'lunch' is not a kind of engagement; use one of: visit, meeting, "
+                        "call, qbr, workshop, email"),
+    ({"summary": "   "}, "Summary: is empty"),
+    ({"summary": "x" * (store.MAX_SUMMARY + 1)}, "Summary: is 5,001 characters long; at most "
+                                                 "5,000 fit"),
+    ({"summary": "x" * 200_000}, "Summary: is 200,000 characters long; at most 5,000 fit"),
+    ({"sentiment": 3}, "Sentiment: '3' is not a sentiment; use a whole number from -2"),
+    ({"sentiment": 0.5}, "Sentiment: '0.5' is not a sentiment; use a whole number"),
     ({"stakeholder_id": 21}, "Dan Roe works for another account, not Acme"),
     ({"stakeholder_id": 999}, "there is no stakeholder with id 999"),
     ({"account_id": 99}, "there is no account with id 99"),
@@ -248,7 +252,7 @@ def test_log_engagement_rejects_bad_input_and_writes_nothing(db, change, message
     with pytest.raises(ValueError, match="Nothing was saved") as caught:
         store.log_engagement(db, **args)
     assert isinstance(caught.value, store.EngagementRejected)
-    assert any(message in p for p in caught.value.problems), caught.value.problems
+    assert any(message in p for p in caught.value.messages), caught.value.messages
     assert (engagement_count(db), store.data_version(db)) == before
 
 

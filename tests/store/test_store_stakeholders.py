@@ -167,7 +167,7 @@ def test_a_rejected_stance_saves_nothing_and_names_row_and_column(engine):
     bad = edit(ANN, (*BEN[:6], "friendly", *BEN[7:]))
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 1, bad)
-    assert err.value.problems == [FRIENDLY]
+    assert err.value.messages == [FRIENDLY]
     assert isinstance(err.value, ValueError)
     assert snapshot(engine) == before
 
@@ -185,7 +185,7 @@ def test_every_problem_of_an_edit_is_listed_and_nothing_is_written(engine):
     )
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 1, bad)
-    assert err.value.problems == [
+    assert err.value.messages == [
         "row 1, column Roles: 'Boss' is not a buying role; use buyer, user, decision maker, "
         "influencer or ambassador (CRM words such as Economic Buyer, End User, Approver, "
         "Evaluator or Champion work too)",
@@ -206,12 +206,32 @@ def test_every_problem_of_an_edit_is_listed_and_nothing_is_written(engine):
     assert snapshot(engine) == before
 
 
+@pytest.mark.parametrize("row, problem", [
+    ((None, "\u200b", None, None, "", None, None, None, None, True),
+     r"row 3, column Name: '\u200b' has no visible characters; type the name"),
+    ((None, "Eve", None, None, "", None, None, None, "<b>x</b>@evil.example", True),
+     "row 3, column Email: '<b>x</b>@evil.example' is not an email address"),
+    ((None, "ANN  BERG", None, None, "", None, None, None, None, True),
+     "row 3, column Name: 'ANN BERG' is already row 1; names must be unique within the "
+     "account"),
+    ((None, "Eve", None, "x" * 201, "", None, None, None, None, True),
+     "row 3, column Department: is 201 characters long; at most 200 fit"),
+])
+def test_the_editor_applies_the_field_rules_of_the_importer(engine, row, problem):
+    seed(engine)
+    before = snapshot(engine)
+    with pytest.raises(store.Rejected) as err:
+        store.save_stakeholders(engine, 1, edit(ANN, BEN, row))
+    assert err.value.messages == [problem]
+    assert snapshot(engine) == before
+
+
 def test_deleting_a_manager_whose_reports_still_name_them_says_so(engine):
     seed(engine)
     before = snapshot(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 1, edit(BEN))  # Ann deleted, Ben still reports to her
-    assert err.value.problems == [
+    assert err.value.messages == [
         "row 1, column Reports to: 'Ann Berg' is being removed in this save; choose another "
         "manager or leave it empty"]
     assert snapshot(engine) == before
@@ -222,7 +242,7 @@ def test_renaming_a_manager_whose_reports_still_name_them_says_the_new_name(engi
     before = snapshot(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 1, edit((1, "Ann Lind", *ANN[2:]), BEN))
-    assert err.value.problems == [
+    assert err.value.messages == [
         "row 2, column Reports to: 'Ann Berg' is being renamed to 'Ann Lind' in this save; "
         "choose the new name"]
     assert snapshot(engine) == before
@@ -239,7 +259,7 @@ def test_a_person_cannot_report_to_themselves(engine):
     seed(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 1, edit(ANN, (*BEN[:7], "ben cole", *BEN[8:])))
-    assert err.value.problems == [
+    assert err.value.messages == [
         "row 2, column Reports to: a person cannot report to themselves"]
 
 
@@ -250,7 +270,7 @@ def test_someone_elses_stakeholder_or_a_vanished_one_is_rejected(engine):
     gone = (99, "Zoe", None, None, [], "low", "neutral", None, None, True)
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 1, edit(ANN, cy, gone, (*ANN[:1], "Ann Two", *ANN[2:])))
-    assert err.value.problems == [
+    assert err.value.messages == [
         "row 2: this person is no longer saved for this account (changed elsewhere "
         "meanwhile?); reload the page and try again",
         "row 3: this person is no longer saved for this account (changed elsewhere "
@@ -264,7 +284,7 @@ def test_an_unknown_account_is_rejected(engine):
     seed(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
         store.save_stakeholders(engine, 42, edit())
-    assert err.value.problems == ["there is no account with id 42"]
+    assert err.value.messages == ["there is no account with id 42"]
 
 
 def test_two_people_can_swap_names_and_a_new_person_can_report_to_another_new_one(engine):
@@ -290,8 +310,9 @@ def test_saving_the_table_unchanged_changes_nothing(engine):
 
 def test_a_missing_column_is_a_problem_not_a_crash():
     clean, problems = store.validate_stakeholder_edits(pd.DataFrame({"name": ["Ann"]}))
-    assert problems == ["the table has no column stakeholder_id, title, department, roles, "
-                        "influence, stance, reports_to, email, active"]
+    assert [str(p) for p in problems] == [
+        "the table has no column stakeholder_id, title, department, roles, influence, stance, "
+        "reports_to, email, active"]
 
 
 def test_read_only_mode_refuses_the_edit(engine, monkeypatch):
