@@ -397,32 +397,62 @@ def gap(account_id, kind, role=None):
     return row.iloc[0][["gap", "who", "next_step"]].tolist()
 
 
-def test_each_gap_says_in_plain_words_what_to_do_next():
-    assert gap(2, "single_threaded") == [
+@pytest.mark.parametrize(("account_id", "kind", "role", "expected"), [
+    (2, "single_threaded", None, [
         "Single-threaded", "Pia",
-        "All 3 contacts in the last 90 days were with Pia. Ask them to bring a colleague."]
-    assert gap(3, "missing", "ambassador") == [
+        "All 3 contacts in the last 90 days were with Pia. Ask them to bring a colleague."]),
+    (3, "missing", "ambassador", [
         "No ambassador", "",
         "Who in Logistics already likes us? Yara (supporter) could be one: ask them to speak up "
-        "for us."]
-    assert gap(3, "missing", "influencer") == [
+        "for us."]),
+    (3, "missing", "influencer", [
         "No influencer", "",
         "Who shapes the requirements (engineering, quality, IT)? Ask Yara who was involved in "
-        "the last decision."]
-    assert gap(3, "stale", "decision_maker") == [
+        "the last decision."]),
+    (3, "stale", "decision_maker", [
         "Decision maker gone quiet", "Xavi",
-        "No contact with Xavi for 200 days: book a meeting or a call."]
-    assert gap(3, "stale", "user") == [
-        "User gone quiet", "Yara", "No contact with Yara on record: book a meeting or a call."]
-    assert gap(5, "hostile", "decision_maker") == [
-        "Hostile decision maker", "Eve (enemy)",
-        "Eve (enemy) is against us. Find out what went wrong, and ask Hal how to win them over."]
-    assert gap(4, "missing", "decision_maker") == [
+        "No contact with Xavi for 200 days: book a meeting or a call."]),
+    (3, "stale", "user", [
+        "User gone quiet", "Yara", "No contact with Yara on record: book a meeting or a call."]),
+    (5, "hostile", "decision_maker", [
+        "Decision maker against us", "Eve (enemy)",
+        "Eve (enemy) is against us. Find out what went wrong, and ask Hal how to win them over."]),
+    (5, "hostile", "buyer", [
+        "Buyer against us", "Finn (non-supporter)",
+        "Finn (non-supporter) is against us. Find out what went wrong, and ask Hal how to win "
+        "them over."]),
+    (4, "missing", "decision_maker", [
         "No decision maker", "",
-        "Find out who makes the final call, usually at the executive board."]
-    assert gap(4, "missing", "ambassador") == [
+        "Find out who makes the final call, usually at the executive board."]),
+    (4, "missing", "ambassador", [
         "No ambassador", "",
-        "Nobody is a supporter yet: who already likes working with us? Start with the users."]
+        "Nobody is a supporter yet: who already likes working with us? Start with the users."]),
+])
+def test_each_gap_says_in_plain_words_what_to_do_next(account_id, kind, role, expected):
+    assert gap(account_id, kind, role) == expected
+
+
+def test_the_wording_table_words_every_kind_of_gap_for_every_role_with_and_without_an_ally():
+    table = coverage._wording_table()
+    keys = set(zip(table["kind"], table["role"], table["with_ally"], strict=True))
+    roles = [*coverage.ROLES]
+    expected = {(k, r, a) for k in ("missing", "stale", "hostile") for r in roles
+                for a in (True, False)} | {("single_threaded", "", a) for a in (True, False)}
+    assert keys == expected
+    assert len(table) == len(expected)  # one wording per key, no doubles
+
+
+def test_editing_the_wording_table_changes_the_text_and_nothing_else(monkeypatch):
+    before = report().gaps
+    wording = tuple(
+        (k, r, a, g, "Call {covered_by} today." if k == "stale" else s)
+        for k, r, a, g, s in coverage.GAP_WORDING)
+    monkeypatch.setattr(coverage, "GAP_WORDING", wording)
+    after = report().gaps
+    stale = after["kind"] == "stale"
+    assert after.loc[stale, "next_step"].tolist() == ["Call Xavi today.", "Call Xavi today.",
+                                                      "Call Yara today."]
+    pd.testing.assert_frame_equal(after[~stale], before[~stale])
 
 
 def test_a_single_thread_gap_names_who_else_to_call():
@@ -479,13 +509,49 @@ def test_role_matrix_shows_roles_by_people_with_status_and_last_contact():
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
+@pytest.mark.parametrize(("stance", "met_days_ago", "status"), [
+    (-1, 0, "Non-supporter"),
+    (-2, 0, "Enemy"),
+    (-1, 120, "Non-supporter, gone quiet"),
+    (-2, 120, "Enemy, gone quiet"),
+    (0, 120, "Gone quiet"),
+    (0, 0, "Covered"),
+])
+def test_a_role_against_us_is_labelled_by_its_stance_word(stance, met_days_ago, status):
+    crew = people((1, 1, "Al", "decision_maker", stance))
+    met = coverage.contact_summary(touches((1, 1, met_days_ago)), AS_OF)
+    got = coverage.role_matrix(crew, coverage.role_coverage(crew, met, AS_OF))
+    assert got["status"].iloc[0] == status
+
+
+def test_roles_in_contact_count_only_the_roles_not_gone_quiet():
+    summary = report().accounts
+    assert summary["roles_covered"].to_dict() == {1: 5, 2: 5, 3: 3, 4: 0, 5: 5, 6: 0}
+    assert summary["roles_in_contact"].to_dict() == {1: 5, 2: 5, 3: 0, 4: 0, 5: 5, 6: 0}
+
+
+@pytest.mark.parametrize(("first_met_days_ago", "new"), [
+    (0, True), (89, True), (90, True), (91, False), (400, False)])
+def test_a_stakeholder_first_met_within_a_quarter_is_new(first_met_days_ago, new):
+    met = touches((1, 7, first_met_days_ago), (1, 7, 0), (1, None, 3), (1, 8, 500), (1, 8, 1))
+    assert coverage.new_people(met, AS_OF).tolist() == ([7] if new else [])
+
+
+def test_the_role_matrix_marks_new_people_in_their_column_heading():
+    crew = people((1, 1, "Ann", "decision_maker", 1), (2, 1, "Bo", "buyer", 1))
+    met = coverage.contact_summary(touches((1, 1, 0), (1, 2, 1)), AS_OF)
+    got = coverage.role_matrix(crew, coverage.role_coverage(crew, met, AS_OF), new=[1])
+    assert got.columns.tolist()[4:] == ["Ann (new)", "Bo"]
+    assert got["Ann (new)"].tolist() == [True, False, False, False, False]
+
+
 def test_role_matrix_marks_hostile_roles_and_keeps_a_person_called_like_a_column_apart():
     crew = people((1, 1, "status", "decision_maker", -1), (2, 1, "Bo", "buyer", 1))
     met = coverage.contact_summary(touches((1, 1, 0), (1, 2, 1)), AS_OF)
     got = coverage.role_matrix(crew, coverage.role_coverage(crew, met, AS_OF))
     assert got.columns.tolist() == ["role", "status", "covered_by", "last_contact", "status ",
                                     "Bo"]
-    assert got["status"].tolist()[:2] == ["Hostile", "Covered"]
+    assert got["status"].tolist()[:2] == ["Non-supporter", "Covered"]
     assert got["last_contact"].tolist()[:2] == ["today", "yesterday"]
 
 
