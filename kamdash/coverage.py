@@ -139,14 +139,19 @@ def contact_summary(
 ) -> pd.DataFrame:
     """Per (account_id, stakeholder_id): last_contact and recent_engagements (within
     ``recent_days`` of ``as_of``), and the window itself (as_of, recent_days). Engagements
-    after ``as_of`` are ignored; touches with nobody named keep a missing stakeholder_id."""
+    after ``as_of`` are ignored; touches with nobody named keep a missing stakeholder_id.
+    A row with an ``engagements`` column stands for that many engagements on its date (the
+    store's contact months: the latest day per person and month, and the month's count)."""
     when = pd.to_datetime(engagements["date"])
     keep = when <= _day(as_of)
+    recent = when[keep] >= _day(as_of) - pd.Timedelta(days=recent_days)
+    if "engagements" in engagements.columns:
+        recent = recent * engagements.loc[keep, "engagements"].astype("int64")
     frame = pd.DataFrame({
         "account_id": engagements.loc[keep, "account_id"].astype("int64"),
         "stakeholder_id": engagements.loc[keep, "stakeholder_id"].astype("Int64"),
         "last_contact": when[keep],
-        "recent_engagements": (when[keep] >= _day(as_of) - pd.Timedelta(days=recent_days)),
+        "recent_engagements": recent.astype("int64"),
     })
     out = frame.groupby(["account_id", "stakeholder_id"], dropna=False, as_index=False).agg(
         last_contact=("last_contact", "max"), recent_engagements=("recent_engagements", "sum")

@@ -96,7 +96,7 @@ def test_choosing_another_account_updates_title_and_link(demo_db):
     assert not at.exception
     assert at.title[0].value == demo.STORY_DEMOTION
     assert at.query_params["account"] == str(castellan)
-    assert any("Hostile decision maker" in g for g in gap_lines(at))
+    assert any("Decision maker against us" in g for g in gap_lines(at))
 
 
 @pytest.mark.parametrize("wanted", ["99999", "abc", ""])
@@ -168,7 +168,7 @@ def test_a_stakeholder_name_with_html_shows_as_text(writable_demo_db):
     assert not at.exception
     assert XSS in role_matrix(at).columns  # the matrix names them, as text
     assert XSS in at.data_editor[0].value["name"].tolist()
-    hostile = [m for m in at.markdown if "Hostile decision maker" in m.value]
+    hostile = [m for m in at.markdown if "Decision maker against us" in m.value]
     assert len(hostile) == 1
     assert "\\<script\\>alert\\(1\\)\\</script\\>" in hostile[0].value  # escaped Markdown
     assert not any(m.allow_html for m in at.markdown)
