@@ -5,14 +5,12 @@ User text (names, summaries) goes into hover labels HTML-escaped, so it shows as
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from kamdash import health
-from kamdash.charts.core import KEY_COLOUR, LAYOUT
+from kamdash.charts.core import KEY_COLOUR, LAYOUT, plotly_text
 from kamdash.engagement import KIND_LABELS, KINDS
 from kamdash.formatting import CURRENCY_SYMBOL
 
@@ -51,7 +49,7 @@ def _text(values: pd.Series, limit: int = 140) -> pd.Series:
     """User text for a hover label: cut to ``limit`` characters, HTML-escaped."""
     cut = values.fillna("").astype(str).map(
         lambda s: s if len(s) <= limit else s[: limit - 1] + "…")
-    return cut.map(html.escape)
+    return cut.map(plotly_text)
 
 
 def _layout(**overrides) -> dict:
@@ -65,7 +63,7 @@ def _layout(**overrides) -> dict:
 
 def _title(text: str) -> str:
     """A chart title that may hold user text (an account's or a manager's name)."""
-    return html.escape(text, quote=False)
+    return plotly_text(text)
 
 
 def _band_background(fig: go.Figure) -> None:

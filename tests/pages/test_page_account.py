@@ -99,11 +99,22 @@ def test_choosing_another_account_updates_title_and_link(demo_db):
     assert any("Decision maker against us" in g for g in gap_lines(at))
 
 
-@pytest.mark.parametrize("wanted", ["99999", "abc", ""])
-def test_an_unknown_account_in_the_link_is_a_warning_not_a_traceback(demo_db, wanted):
+@pytest.mark.parametrize(("wanted", "why"), [
+    ("99999", "which does not exist"),
+    ("abc", "which is not an account number"),
+    ("", "which is not an account number"),
+    ("²", "which is not an account number"),  # isdigit() is true for these, int() fails
+    ("³", "which is not an account number"),
+    ("①", "which is not an account number"),
+    ("١٢", "which is not an account number"),  # Arabic-Indic digits: int() takes them
+    ("-3", "which is not an account number"),
+    ("9" * 30, "which is not an account number"),
+])
+def test_an_unknown_account_in_the_link_is_a_warning_not_a_traceback(demo_db, wanted, why):
     at = run(account=wanted)
     assert not at.exception
-    assert "does not exist" in unescaped(at.warning[0].value)
+    warning = unescaped(at.warning[0].value)
+    assert why in warning and warning.endswith("Choose an account in the box above.")
     assert at.title[0].value == "Account"
 
 

@@ -8,6 +8,7 @@ import pytest
 from demo_portfolio import DEMO_TODAY
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, store
@@ -57,7 +58,12 @@ def test_health_shows_score_band_reason_and_change_for_the_declining_account(dem
     assert not at.exception and not at.error
     score = next(m for m in at.metric if m.label == "Health score")
     assert re.fullmatch(r"\d{1,3} / 100", score.value)
-    assert score.delta.endswith("since September")
+    assert score.proto.delta_description == "since September"
+    # Declining over the quarter: a rise since last month must not show green beside it.
+    assert score.delta == "No change" or re.fullmatch(r"[+-]\d+", score.delta)
+    assert MetricProto.MetricColor.Name(score.proto.color) == "GRAY"
+    assert any(w.value.replace("\\", "").startswith("Declining: Engagements down")
+               for w in at.warning)
     texts = [m.value for m in at.markdown]
     badge = next(t for t in texts if "-badge[" in t)
     band = re.search(r"(At risk|Watch|Healthy)\]", badge).group(1)
