@@ -77,11 +77,13 @@ def trends_section(shown: pd.DataFrame) -> None:
     st.plotly_chart(charts.monthly_trend(trend, f"Engagements per month, {who}",
                                          partial_month=True),
                     width="stretch", key="engagement_trend")
+    st.caption(charts.PARTIAL_MONTH_NOTE)
     left, right = st.columns(2)
-    left.plotly_chart(charts.satisfaction_line(trend, "Satisfaction (mean of surveys)"),
+    left.plotly_chart(charts.satisfaction_line(trend, "Satisfaction (mean of surveys)",
+                                               partial_month=True),
                       width="stretch", key="engagement_satisfaction")
-    right.plotly_chart(charts.revenue_line(trend, "Revenue per month"), width="stretch",
-                       key="engagement_revenue")
+    right.plotly_chart(charts.revenue_line(trend, "Revenue per month", partial_month=True),
+                       width="stretch", key="engagement_revenue")
 
 
 # --- cadence, declining accounts, KAM load -------------------------------------------------

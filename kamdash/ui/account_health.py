@@ -189,10 +189,12 @@ def _engagement_section(account_id: int, account: pd.Series) -> None:
     st.plotly_chart(charts.monthly_trend(trend, "Engagements per month and people met",
                                          partial_month=True),
                     width="stretch", key="account_monthly_trend")
+    st.caption(charts.PARTIAL_MONTH_NOTE)
     left, right = st.columns(2)
-    left.plotly_chart(charts.satisfaction_line(trend), width="stretch",
+    left.plotly_chart(charts.satisfaction_line(trend, partial_month=True), width="stretch",
                       key="account_satisfaction")
-    right.plotly_chart(charts.revenue_line(trend), width="stretch", key="account_revenue")
+    right.plotly_chart(charts.revenue_line(trend, partial_month=True), width="stretch",
+                       key="account_revenue")
     last_revenue = trend["revenue"].dropna()
     if last_revenue.empty:
         right.caption("No revenue recorded in these months.")

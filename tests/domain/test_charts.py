@@ -84,3 +84,26 @@ def test_chart_titles_keep_quotes():
                          index=pd.DatetimeIndex(["2026-10-01"], name="month"))
     fig = engagement_charts.revenue_line(trend, 'Revenue of "Acme"')
     assert fig.layout.title.text == 'Revenue of "Acme"'
+
+
+TREND = pd.DataFrame(
+    {**{k: [2, 3, 1] for k in ("visit", "meeting", "call", "qbr", "workshop", "email")},
+     "stakeholders_touched": [6, 7, 1], "satisfaction": [7.0, 8.0, 2.0],
+     "revenue": [100.0, 120.0, 5.0]},
+    index=pd.DatetimeIndex(["2026-09-01", "2026-10-01", "2026-11-01"], name="month"))
+
+
+def test_the_partial_month_is_drawn_apart_from_the_complete_months():
+    fig = engagement_charts.monthly_trend(TREND, "t", partial_month=True)
+    people = [t for t in fig.data if t.type == "scatter"]
+    assert [(list(t.y), t.line.dash) for t in people] == [([6, 7], None), ([7, 1], "dot")]
+    assert list(fig.data[0].marker.opacity) == [1.0, 1.0, 0.45]
+
+
+@pytest.mark.parametrize("chart", [engagement_charts.satisfaction_line,
+                                   engagement_charts.revenue_line])
+def test_satisfaction_and_revenue_leave_the_partial_month_out_but_keep_it_on_the_axis(chart):
+    fig = chart(TREND, partial_month=True)
+    assert len(fig.data[0].y) == 2 and 2.0 not in fig.data[0].y and 5.0 not in fig.data[0].y
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) == pd.Timestamp("2026-11-01")
+    assert len(chart(TREND).data[0].y) == 3  # a finished period keeps every month
