@@ -50,7 +50,6 @@ __all__ = [
     "contact_by_person",
     "contact_summary",
     "coverage_gaps",
-    "coverage_scores",
     "days_ago",
     "first_people_to_add",
     "fresh_within_days",
@@ -337,19 +336,6 @@ def role_coverage(
 
 def _scores(cov: pd.DataFrame) -> pd.Series:
     return cov.groupby("account_id")["points"].sum().astype(float).rename("coverage_score")
-
-
-def coverage_scores(
-    stakeholders: pd.DataFrame,
-    engagements: pd.DataFrame,
-    as_of: date,
-    stale_days: int = STALE_DAYS,
-) -> pd.Series:
-    """Coverage score 0..100 per account (index account_id) for every account in
-    ``stakeholders``: the ``ROLE_WEIGHTS`` of the roles its active people hold, a stale role
-    earning ``STALE_CREDIT`` of its weight. No active stakeholder scores 0."""
-    contacts = contact_summary(engagements, as_of, stale_days)
-    return _scores(role_coverage(stakeholders, contacts, as_of, stale_days))
 
 
 # --- per account ---------------------------------------------------------------------------

@@ -109,13 +109,23 @@ def test_single_threaded_is_judged_on_the_stale_days_analyse_is_given():
     assert quarter.accounts.loc[1, "stale_roles"] == ""
 
 
-def test_a_contact_summary_over_the_same_window_gives_the_same_answer_as_raw_engagements():
-    for days in (30, 90):
-        summary = coverage.contact_summary(CREW_TOUCHES, AS_OF, recent_days=days)
-        from_summary = coverage.analyse(CREW, summary, AS_OF, stale_days=days)
-        from_raw = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=days)
-        pd.testing.assert_frame_equal(from_summary.accounts, from_raw.accounts)
-        pd.testing.assert_frame_equal(from_summary.gaps, from_raw.gaps)
+@pytest.mark.parametrize("days", [30, 90])
+def test_a_contact_summary_over_the_same_window_gives_the_same_answer_as_raw_engagements(days):
+    summary = coverage.contact_summary(CREW_TOUCHES, AS_OF, recent_days=days)
+    from_summary = coverage.analyse(CREW, summary, AS_OF, stale_days=days)
+    from_raw = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=days)
+    pd.testing.assert_frame_equal(from_summary.accounts, from_raw.accounts)
+    pd.testing.assert_frame_equal(from_summary.gaps, from_raw.gaps)
+
+
+def test_contact_months_count_each_month_as_its_engagements():
+    # The store's contact months: one row per person and month, with the month's count.
+    months = pd.DataFrame({"account_id": [1, 1], "stakeholder_id": pd.array([7, 7], "Int64"),
+                           "date": [ago(5), ago(200)], "engagements": [4, 9]})
+    got = coverage.contact_summary(months, AS_OF)
+    assert got[["last_contact", "recent_engagements"]].values.tolist() == [
+        [pd.Timestamp(ago(5)), 4]]
+    assert coverage.threads(got)["single_threaded"].tolist() == [True]
 
 
 def test_contacts_counted_over_another_window_are_refused_not_misread():
@@ -216,7 +226,7 @@ def test_who_to_add_first_names_the_roles_that_weigh_most(monkeypatch):
 
 
 def test_coverage_score_weighs_roles_and_halves_stale_ones():
-    got = coverage.coverage_scores(PEOPLE, TOUCHES, AS_OF)
+    got = coverage.analyse(PEOPLE, TOUCHES, AS_OF).accounts["coverage_score"]
     # Charlie: decision maker 30 and buyer 30 stale (half), user 15 never met (half), the
     # influencer has left, no ambassador: 15 + 15 + 7.5. Foxtrot: nobody active -> 0.
     expected = pd.Series([100.0, 100.0, 37.5, 100.0, 0.0],
@@ -232,8 +242,8 @@ def test_role_weights_sum_to_100_with_decision_maker_and_buyer_weighing_most():
 
 
 def test_a_longer_stale_threshold_makes_old_contacts_count_fully():
-    got = coverage.coverage_scores(PEOPLE[PEOPLE["account_id"] == 3], TOUCHES, AS_OF,
-                                   stale_days=365)
+    got = coverage.analyse(PEOPLE[PEOPLE["account_id"] == 3], TOUCHES, AS_OF,
+                           stale_days=365).accounts["coverage_score"]
     assert got.to_dict() == {3: 30 + 30 + 7.5}  # the user was never met: still stale
 
 
@@ -246,7 +256,7 @@ def test_an_account_with_no_stakeholders_scores_zero_and_misses_every_role():
 
 
 def test_empty_inputs_give_an_empty_score():
-    got = coverage.coverage_scores(PEOPLE.iloc[:0], TOUCHES.iloc[:0], AS_OF)
+    got = coverage.analyse(PEOPLE.iloc[:0], TOUCHES.iloc[:0], AS_OF).accounts["coverage_score"]
     assert got.empty and got.name == "coverage_score"
 
 

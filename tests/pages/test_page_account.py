@@ -89,6 +89,22 @@ def test_a_link_opens_the_account_with_profile_roles_gaps_map_and_editor(demo_db
     assert at.button(key="account_save").label == "Save stakeholders"
 
 
+def test_the_single_threaded_account_counts_only_roles_in_contact_and_is_not_healthy(demo_db):
+    at = run(account=str(account_id(demo_db, demo.STORY_SINGLE_THREADED)))
+    assert not at.exception
+    statuses = role_matrix(at)["status"]
+    in_touch = int((statuses == "Covered").sum())
+    assert in_touch < 5 and (statuses == "Gone quiet").any()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Roles in contact"] == f"{in_touch} of 5"
+    quiet = int(statuses.str.lower().str.endswith("gone quiet").sum())
+    assert any(c.value == f"5 of 5 known, {quiet} gone quiet" for c in at.caption)
+    # Health and its headline say the single thread is a risk: Watch at best.
+    assert int(metrics["Health score"].split(" / ")[0]) <= 74
+    assert any(":orange-badge[" in m.value and "Watch" in m.value for m in at.markdown)
+    assert any("capped at 74: single-threaded" in unescaped(m.value) for m in at.markdown)
+
+
 def test_choosing_another_account_updates_title_and_link(demo_db):
     at = run()
     castellan = account_id(demo_db, demo.STORY_DEMOTION)
