@@ -470,10 +470,14 @@ def score_change(history: pd.DataFrame, month: date | pd.Timestamp,
     # The single-thread cap moves a score without any measure moving: it is named first.
     cap_now = _flag(now, "capped")
     cap_before = _flag(before, "capped")
-    cap = pd.Series(np.select([cap_now & ~cap_before, cap_before & ~cap_now],
-                              [f"Single-threaded (capped at {SINGLE_THREADED_CAP:.0f})",
-                               "No longer single-threaded"], default=""), index=now.index)
-    moved = cap + np.where((cap != "") & (moved != ""), ", ", "") + moved
+    capped = f"(capped at {SINGLE_THREADED_CAP:.0f})"
+    cap = pd.Series(np.select(
+        [cap_now & ~cap_before, cap_before & ~cap_now, cap_now & cap_before],
+        [f"Single-threaded {capped}", "No longer single-threaded",
+         f"Still single-threaded {capped}"], default=""), index=now.index)
+    # Under a cap both months, the measures still moved, but not the score: say so.
+    joint = np.where(cap_now & cap_before, "; beneath the cap: ", ", ")
+    moved = cap + np.where((cap != "") & (moved != ""), joint, "") + moved
     return pd.DataFrame({
         "score": now["score"],
         "previous_score": before["score"],

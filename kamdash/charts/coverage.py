@@ -156,7 +156,9 @@ def relationship_map(
             text="Lines: who reports to whom · colour: stance towards us · size: influence · "
                  f"dark ring: met in the last {recent_days} days")),
         xaxis=dict(visible=False, range=[-0.6, depth + 0.6]),
-        yaxis=dict(visible=False, autorange="reversed", range=[rows + 0.45, -0.95]),
+        # Top down, with room above the first row for its labels (a set range: autorange
+        # would cut the top label off).
+        yaxis=dict(visible=False, autorange=False, range=[rows + 0.45, -0.95]),
         height=max(340, int(84 * (rows + 1)) + 160),
         legend=dict(orientation="h", y=-0.02, title_text="Stance"),
         margin=dict(l=10, r=10, t=80, b=10),

@@ -68,9 +68,11 @@ def account_links(account_ids: pd.Series, names: pd.Series) -> pd.Series:
     return pd.Series(links, index=account_ids.index, dtype=object)
 
 
-def account_link_column(label: str = "Account", help: str | None = None):
-    """A LinkColumn for ``account_link`` values that shows the account's name."""
-    return st.column_config.LinkColumn(label, display_text=_LINK_TEXT, help=help)
+def account_link_column(label: str = "Account", help: str | None = None,
+                        width: str | int | None = None):
+    """A LinkColumn for ``account_link`` values that shows the account's name (``width`` as
+    ``st.column_config`` takes it, for wide tables)."""
+    return st.column_config.LinkColumn(label, display_text=_LINK_TEXT, help=help, width=width)
 
 
 def _follow_url() -> None:

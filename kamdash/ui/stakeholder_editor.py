@@ -37,7 +37,7 @@ def _column_config(names: list[str]) -> dict:
     return {
         "stakeholder_id": None,  # hidden: tells the save which rows are new
         "name": st.column_config.TextColumn(label["name"], required=True, max_chars=200,
-                                            width=150, pinned=True),
+                                            width=150),
         "title": st.column_config.TextColumn(label["title"], max_chars=200, width=150),
         "department": st.column_config.TextColumn(
             label["department"], max_chars=200, help="Buying centre, e.g. Procurement",
@@ -49,10 +49,10 @@ def _column_config(names: list[str]) -> dict:
                  "Champion: they are translated on save."),
         "influence": st.column_config.SelectboxColumn(
             label["influence"], options=list(roles.INFLUENCE_LEVELS), default="medium",
-            required=True, width=80),
+            required=True, width=90),
         "stance": st.column_config.SelectboxColumn(
             label["stance"], options=list(roles.STANCE_LABELS.values()), default="neutral",
-            required=True, width=110,  # required: the list offers no blank
+            required=True, width=100,  # required: the list offers no blank
             help="How they feel about us: enemy, non-supporter, neutral, supporter, mentor"),
         "reports_to": st.column_config.SelectboxColumn(
             label["reports_to"], options=names, width=130,
@@ -60,7 +60,7 @@ def _column_config(names: list[str]) -> dict:
                  "to pick them here)"),
         "email": st.column_config.TextColumn(label["email"], width=170),
         "active": st.column_config.CheckboxColumn(
-            label["active"], default=True, width=60,
+            label["active"], default=True, width=70,
             help="Untick for someone who has left: their history stays, they cover no role"),
     }
 

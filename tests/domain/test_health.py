@@ -381,6 +381,14 @@ def test_the_cap_is_named_as_what_moved_the_score():
     change = health.score_change(history, OCT).iloc[0]
     assert change["moved_by"].startswith("Single-threaded (capped at 74)")
     assert change["band"] == "yellow"
+    both = single_threaded_account(4)
+    both = health.HealthData(both.accounts, both.stakeholders, pd.concat([
+        both.contacts, both.contacts[both.contacts["stakeholder_id"] == 11].assign(
+            month=SEP, date=M("2026-09-20"))]),
+        pd.concat([both.touches, both.touches.assign(month=SEP)]), both.account_months)
+    change = health.score_change(health.health_history(both, [SEP, OCT]), OCT).iloc[0]
+    assert change["change"] == 0
+    assert change["moved_by"] == "Still single-threaded (capped at 74)"
 
 
 def test_health_data_keeps_the_accounts_and_the_months_asked_for():
