@@ -49,7 +49,7 @@ def _column_config(names: list[str]) -> dict:
                  "Champion: they are translated on save."),
         "influence": st.column_config.SelectboxColumn(
             label["influence"], options=list(roles.INFLUENCE_LEVELS), default="medium",
-            required=True, width=90),
+            required=True, width=88),
         "stance": st.column_config.SelectboxColumn(
             label["stance"], options=list(roles.STANCE_LABELS.values()), default="neutral",
             required=True, width=100,  # required: the list offers no blank
