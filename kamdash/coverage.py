@@ -20,6 +20,7 @@ engagement. Each gap comes with a plain-language next step.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +35,9 @@ __all__ = [
     "FRESHNESS",
     "FRESH_SHARE",
     "GAP_URGENCY",
+    "GAP_WORDING",
     "HOSTILE_ROLES",
+    "NEW_WITHIN_DAYS",
     "PRIORITY_HIGH_FROM",
     "PRIORITY_MEDIUM_FROM",
     "ROLE_WEIGHTS",
@@ -47,11 +50,11 @@ __all__ = [
     "contact_by_person",
     "contact_summary",
     "coverage_gaps",
-    "coverage_scores",
     "days_ago",
     "first_people_to_add",
     "fresh_within_days",
     "headline",
+    "new_people",
     "heatmap_cells",
     "hostile_roles_text",
     "priority",
@@ -110,6 +113,9 @@ FRESHNESS: dict[str, str] = {
     "missing": "Nobody in the role",
 }
 FRESH_SHARE = 1 / 3
+# A stakeholder first met at most this many days ago is new (a quarter, as for gone quiet):
+# a new decision maker is the moment to introduce ourselves properly.
+NEW_WITHIN_DAYS = STALE_DAYS
 _INFLUENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -132,14 +138,19 @@ def contact_summary(
 ) -> pd.DataFrame:
     """Per (account_id, stakeholder_id): last_contact and recent_engagements (within
     ``recent_days`` of ``as_of``), and the window itself (as_of, recent_days). Engagements
-    after ``as_of`` are ignored; touches with nobody named keep a missing stakeholder_id."""
+    after ``as_of`` are ignored; touches with nobody named keep a missing stakeholder_id.
+    A row with an ``engagements`` column stands for that many engagements on its date (the
+    store's contact months: the latest day per person and month, and the month's count)."""
     when = pd.to_datetime(engagements["date"])
     keep = when <= _day(as_of)
+    recent = when[keep] >= _day(as_of) - pd.Timedelta(days=recent_days)
+    if "engagements" in engagements.columns:
+        recent = recent * engagements.loc[keep, "engagements"].astype("int64")
     frame = pd.DataFrame({
         "account_id": engagements.loc[keep, "account_id"].astype("int64"),
         "stakeholder_id": engagements.loc[keep, "stakeholder_id"].astype("Int64"),
         "last_contact": when[keep],
-        "recent_engagements": (when[keep] >= _day(as_of) - pd.Timedelta(days=recent_days)),
+        "recent_engagements": recent.astype("int64"),
     })
     out = frame.groupby(["account_id", "stakeholder_id"], dropna=False, as_index=False).agg(
         last_contact=("last_contact", "max"), recent_engagements=("recent_engagements", "sum")
@@ -276,7 +287,8 @@ def role_coverage(
     """One row per (account_id, role) for every account in ``stakeholders`` (and
     ``accounts``): holders, covered_by (names, freshest contact first), days_since_contact
     (freshest holder; NaN if never met or nobody holds it), covered, stale, hostile,
-    hostile_people (with their stance), hostile_count, freshness (a ``FRESHNESS`` key) and
+    hostile_people (with their stance), hostile_count, hostile_stance (the least friendly
+    of them), freshness (a ``FRESHNESS`` key) and
     points (its share of the score)."""
     contacts = _typed_contacts(contacts)
     people = _active(stakeholders)
@@ -294,6 +306,8 @@ def role_coverage(
     by_role = hostile_people.groupby([hostile["account_id"], hostile["role"]])
     cov["hostile_people"] = by_role.agg(", ".join)
     cov["hostile_count"] = by_role.size()
+    cov["hostile_stance"] = hostile["stance"].groupby([hostile["account_id"],
+                                                       hostile["role"]]).min()
 
     grid = pd.MultiIndex.from_product(
         [_account_ids(stakeholders, accounts), list(ROLES)], names=["account_id", "role"]
@@ -303,6 +317,7 @@ def role_coverage(
     cov["covered_by"] = cov["covered_by"].fillna("")
     cov["hostile_people"] = cov["hostile_people"].fillna("")
     cov["hostile_count"] = cov["hostile_count"].fillna(0).astype(int)
+    cov["hostile_stance"] = cov["hostile_stance"].astype("Int64")
     covered = cov["holders"] > 0
     days = cov["days_since_contact"]
     fresh_enough = days.le(stale_days)
@@ -321,19 +336,6 @@ def role_coverage(
 
 def _scores(cov: pd.DataFrame) -> pd.Series:
     return cov.groupby("account_id")["points"].sum().astype(float).rename("coverage_score")
-
-
-def coverage_scores(
-    stakeholders: pd.DataFrame,
-    engagements: pd.DataFrame,
-    as_of: date,
-    stale_days: int = STALE_DAYS,
-) -> pd.Series:
-    """Coverage score 0..100 per account (index account_id) for every account in
-    ``stakeholders``: the ``ROLE_WEIGHTS`` of the roles its active people hold, a stale role
-    earning ``STALE_CREDIT`` of its weight. No active stakeholder scores 0."""
-    contacts = contact_summary(engagements, as_of, stale_days)
-    return _scores(role_coverage(stakeholders, contacts, as_of, stale_days))
 
 
 # --- per account ---------------------------------------------------------------------------
@@ -391,30 +393,93 @@ def _partners(held: pd.DataFrame, thread: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"partner": first["name"], "partner_role": first["role"]})
 
 
-_HEADLINE = {  # kind -> (text before the role, role capitalised?, text after the role)
-    "missing": ("No ", False, ""),
-    "stale": ("", True, " gone quiet"),
-    "hostile": ("Hostile ", False, ""),
-}
-_MISSING_STEP = {  # role -> (with an ally to ask: text around their name, without one)
-    "decision_maker": (
-        ("Find out who makes the final call: ask ", " who signs off on a purchase this size."),
-        "Find out who makes the final call, usually at the executive board.",
-    ),
-    "buyer": (
-        ("Find out who signs the purchase orders: ask ", " to introduce you to Procurement."),
-        "Find out who signs the purchase orders, usually in Procurement.",
-    ),
-    "influencer": (
-        ("Who shapes the requirements (engineering, quality, IT)? Ask ",
-         " who was involved in the last decision."),
-        "Who shapes the requirements (engineering, quality, IT)? Offer a workshop to meet them.",
-    ),
-    "user": (
-        ("Meet the people who work with our products every day: ask ", " for a site visit."),
-        "Meet the people who work with our products every day: offer a site visit.",
-    ),
-}
+# --- the wording of the gaps: product copy, as data ---------------------------------------
+# One row per (gap kind, role, whether we have an ally to ask): the headline and the next
+# step, with {fields} filled in per gap. Role "*" is any role without a row of its own; for
+# single-threaded (no role) "ally" means someone besides the thread we could call. Fields:
+# {Role} / {role} (the role's label, capitalised / lower case), {ally}, {ally_stance},
+# {ally_department} ("the account" when unknown), {covered_by}, {since} ("for 138 days" or
+# "on record"), {against} (people against us, with their stance), {is_are}, {contacts},
+# {stale_days}, {thread}, {partner} and {partner_role}.
+GAP_WORDING: tuple[tuple[str, str, bool, str, str], ...] = (
+    ("missing", "decision_maker", True, "No {role}",
+     "Find out who makes the final call: ask {ally} who signs off on a purchase this size."),
+    ("missing", "decision_maker", False, "No {role}",
+     "Find out who makes the final call, usually at the executive board."),
+    ("missing", "buyer", True, "No {role}",
+     "Find out who signs the purchase orders: ask {ally} to introduce you to Procurement."),
+    ("missing", "buyer", False, "No {role}",
+     "Find out who signs the purchase orders, usually in Procurement."),
+    ("missing", "influencer", True, "No {role}",
+     "Who shapes the requirements (engineering, quality, IT)? Ask {ally} who was involved in "
+     "the last decision."),
+    ("missing", "influencer", False, "No {role}",
+     "Who shapes the requirements (engineering, quality, IT)? Offer a workshop to meet them."),
+    ("missing", "user", True, "No {role}",
+     "Meet the people who work with our products every day: ask {ally} for a site visit."),
+    ("missing", "user", False, "No {role}",
+     "Meet the people who work with our products every day: offer a site visit."),
+    ("missing", "ambassador", True, "No {role}",
+     "Who in {ally_department} already likes us? {ally} ({ally_stance}) could be one: ask "
+     "them to speak up for us."),
+    ("missing", "ambassador", False, "No {role}",
+     "Nobody is a supporter yet: who already likes working with us? Start with the users."),
+    ("stale", "*", True, "{Role} gone quiet",
+     "No contact with {covered_by} {since}: book a meeting or a call."),
+    ("stale", "*", False, "{Role} gone quiet",
+     "No contact with {covered_by} {since}: book a meeting or a call."),
+    ("hostile", "*", True, "{Role} against us",
+     "{against} {is_are} against us. Find out what went wrong, and ask {ally} how to win "
+     "them over."),
+    ("hostile", "*", False, "{Role} against us",
+     "{against} {is_are} against us. Find out what went wrong and who they trust."),
+    ("single_threaded", "", True, "Single-threaded",
+     "All {contacts} contacts in the last {stale_days} days were with {thread}. Ask them to "
+     "bring a colleague into the next meeting, or call {partner} ({partner_role}) directly."),
+    ("single_threaded", "", False, "Single-threaded",
+     "All {contacts} contacts in the last {stale_days} days were with {thread}. Ask them to "
+     "bring a colleague."),
+)
+_WORDING_KEYS = ["kind", "role", "with_ally"]
+
+
+def _wording_table() -> pd.DataFrame:
+    """``GAP_WORDING`` with every "*" row spelled out for each role it stands for."""
+    table = pd.DataFrame(GAP_WORDING, columns=[*_WORDING_KEYS, "gap", "next_step"])
+    own = table[table["role"] != "*"]
+    spelled = [
+        table[(table["role"] == "*") & (table["kind"] == kind)].assign(role=role)
+        for kind in table.loc[table["role"] == "*", "kind"].unique()
+        for role in ROLES if not ((own["kind"] == kind) & (own["role"] == role)).any()
+    ]
+    return pd.concat([own, *spelled], ignore_index=True)
+
+
+def _render(templates: pd.Series, fields: pd.DataFrame) -> pd.Series:
+    """Each row's template filled with its fields: one concatenation per distinct template
+    (a handful), not a format per gap."""
+    out = pd.Series("", index=templates.index, dtype=object)
+    for template, rows in templates.groupby(templates, sort=False).groups.items():
+        text = pd.Series("", index=rows, dtype=object)
+        for literal, field, _, _ in string.Formatter().parse(template):
+            text = text + literal
+            if field is not None:
+                text = text + _text(fields.loc[rows, field])
+        out[rows] = text
+    return out
+
+
+def _worded(gaps: pd.DataFrame) -> pd.DataFrame:
+    """``gaps`` (kind, role, with_ally and the fields) with their gap and next_step."""
+    keyed = gaps.assign(role=gaps["role"].fillna(""), with_ally=gaps["with_ally"].astype(bool))
+    copy = keyed[_WORDING_KEYS].merge(_wording_table(), on=_WORDING_KEYS, how="left")
+    copy.index = gaps.index
+    label = _text(gaps["role"].map(ROLE_LABELS))
+    fields = gaps.assign(Role=label, role=label.str.lower())
+    return gaps.assign(gap=_render(copy["gap"], fields),
+                       next_step=_render(copy["next_step"], fields))
+
+
 _GAP_COLUMNS = ["account_id", "kind", "role", "severity", "gap", "who", "next_step"]
 
 
@@ -431,7 +496,7 @@ def coverage_gaps(
 ) -> pd.DataFrame:
     """Every gap, most severe first: account_id, kind (a ``GAP_URGENCY`` key), role (None for
     single-threaded), severity (0-100), gap (a short headline), who (the people concerned)
-    and next_step (a plain-language suggestion)."""
+    and next_step (a plain-language suggestion), worded by ``GAP_WORDING``."""
     people = _active(stakeholders)
     parts = [
         role_cov.loc[mask].assign(kind=kind)
@@ -439,51 +504,22 @@ def coverage_gaps(
                            ("hostile", role_cov["hostile"]))
     ]
     gaps = pd.concat(parts, ignore_index=True).join(_allies(people), on="account_id")
-    kind, role = gaps["kind"], gaps["role"]
-    label = _text(role.map(ROLE_LABELS))
-    ally, has_ally = _text(gaps["ally"]), gaps["ally"].notna()
-    headline = pd.Series("", index=gaps.index, dtype=object)
-    step = pd.Series("", index=gaps.index, dtype=object)
-
-    for k, (before, capital, after) in _HEADLINE.items():
-        at = kind == k
-        headline[at] = (before + (label if capital else label.str.lower()) + after)[at]
-
-    missing = kind == "missing"
-    for r, ((before, after), alone) in _MISSING_STEP.items():
-        at = missing & (role == r)
-        step[at & has_ally] = (before + ally + after)[at & has_ally]
-        step[at & ~has_ally] = alone
-    at = missing & (role == "ambassador")
-    dept = _text(gaps["ally_department"]).replace("", "the account")
-    fan = ally + " (" + _text(gaps["ally_stance"].map(STANCE_LABELS)) + ")"
-    step[at & has_ally] = ("Who in " + dept + " already likes us? " + fan
-                           + " could be one: ask them to speak up for us.")[at & has_ally]
-    step[at & ~has_ally] = ("Nobody is a supporter yet: who already likes working with us? "
-                            "Start with the users.")
-
-    at = kind == "stale"
     days = gaps["days_since_contact"]
-    since = (" for " + _text(days.round().astype("Int64")) + " days").where(days.notna(),
-                                                                          " on record")
-    step[at] = ("No contact with " + _text(gaps["covered_by"]) + since
-                + ": book a meeting or a call.")[at]
-
-    at = kind == "hostile"
-    win = (", and ask " + ally + " how to win them over.").where(has_ally, " and who they trust.")
-    verb = pd.Series(" is", index=gaps.index).where(gaps["hostile_count"].fillna(0) <= 1, " are")
-    step[at] = (_text(gaps["hostile_people"]) + verb + " against us. Find out what went wrong"
-                + win)[at]
-
+    hostile = gaps["kind"] == "hostile"
     gaps = gaps.assign(
-        severity=severity(kind, role),
-        gap=headline,
-        who=_text(gaps["covered_by"]).where(~at, _text(gaps["hostile_people"])),
-        next_step=step,
+        with_ally=gaps["ally"].notna(),
+        ally_stance=gaps["ally_stance"].map(STANCE_LABELS),
+        ally_department=_text(gaps["ally_department"]).replace("", "the account"),
+        since=("for " + _text(days.round().astype("Int64")) + " days").where(
+            days.notna(), "on record"),
+        against=gaps["hostile_people"],
+        is_are=np.where(gaps["hostile_count"].fillna(0) <= 1, "is", "are"),
+        severity=severity(gaps["kind"], gaps["role"]),
+        who=_text(gaps["covered_by"]).where(~hostile, _text(gaps["hostile_people"])),
     )
-    single = _single_thread_gaps(people, thread_frame, stale_days)
-    found = [frame for frame in (single, gaps[_GAP_COLUMNS]) if len(frame)]
-    out = (pd.concat(found, ignore_index=True) if found
+    worded = [_worded(frame) for frame in
+              (_single_thread_gaps(people, thread_frame, stale_days), gaps) if len(frame)]
+    out = (pd.concat([w[_GAP_COLUMNS] for w in worded], ignore_index=True) if worded
            else pd.DataFrame({c: pd.Series(dtype=object) for c in _GAP_COLUMNS}))
     out = out.astype({"account_id": "int64", "severity": "int64"})
     return out.sort_values(["severity", "account_id"], ascending=[False, True],
@@ -493,27 +529,25 @@ def coverage_gaps(
 def _single_thread_gaps(
     people: pd.DataFrame, thread_frame: pd.DataFrame, stale_days: int
 ) -> pd.DataFrame:
+    """The single-threaded accounts as gaps, with the fields their wording needs."""
     single = thread_frame[thread_frame["single_threaded"]]
     names = people.set_index("stakeholder_id")["name"]
     # The thread may have left since (inactive): fall back to a neutral word then.
     thread = _text(pd.Series(names.reindex(single["thread_id"]).to_numpy(), single.index))
     thread = thread.replace("", "one person")
     partners = _partners(_role_rows(people), single["thread_id"]).reindex(single.index)
-    partner = (_text(partners["partner"]) + " ("
-               + _text(partners["partner_role"].map(ROLE_LABELS)).str.lower() + ")")
-    ask = (" into the next meeting, or call " + partner + " directly.").where(
-        partners["partner"].notna(), ".")
-    step = ("All " + _text(single["recent_engagements"]) + " contacts in the last "
-            + str(stale_days) + " days were with " + thread + ". Ask them to bring a "
-            "colleague" + ask)
     return pd.DataFrame({
         "account_id": single.index.to_numpy(),
         "kind": "single_threaded",
         "role": None,
         "severity": severity(pd.Series(["single_threaded"]), pd.Series([None])).iloc[0],
-        "gap": "Single-threaded",
         "who": thread.to_numpy(dtype=object),
-        "next_step": step.to_numpy(dtype=object),
+        "with_ally": partners["partner"].notna().to_numpy(),
+        "contacts": single["recent_engagements"].to_numpy(),
+        "stale_days": stale_days,
+        "thread": thread.to_numpy(dtype=object),
+        "partner": partners["partner"].to_numpy(dtype=object),
+        "partner_role": _text(partners["partner_role"].map(ROLE_LABELS)).str.lower().to_numpy(),
     })
 
 
@@ -620,14 +654,31 @@ def _last_contact_text(days: pd.Series, covered: pd.Series) -> pd.Series:
     return days_ago(days).where(covered.to_numpy(bool), "")
 
 
-def role_matrix(stakeholders: pd.DataFrame, role_cov: pd.DataFrame) -> pd.DataFrame:
+def new_people(engagements: pd.DataFrame, as_of: date,
+               within_days: int = NEW_WITHIN_DAYS) -> pd.Index:
+    """The stakeholder ids whose first engagement on record lies within ``within_days`` up
+    to ``as_of`` (the same boundary as recent contact: at most that many days ago).
+    ``engagements``: stakeholder_id, date (touches with nobody named are left out)."""
+    named = engagements.dropna(subset=["stakeholder_id"])
+    when = pd.to_datetime(named["date"])
+    named, when = named[when <= _day(as_of)], when[when <= _day(as_of)]
+    first = when.groupby(named["stakeholder_id"].astype("int64")).min()
+    fresh = first[first >= _day(as_of) - pd.Timedelta(days=within_days)]
+    return pd.Index(fresh.index, dtype="int64", name="stakeholder_id")
+
+
+def role_matrix(stakeholders: pd.DataFrame, role_cov: pd.DataFrame,
+                new: Iterable[int] = ()) -> pd.DataFrame:
     """Roles x people of ONE account, for display: role, status, covered_by, last_contact
     (words), then one True/False column per active stakeholder (in the given order) saying
-    whether they hold the role. ``role_cov`` is that account's ``role_coverage`` rows."""
+    whether they hold the role, headed by their name (' (new)' after the ids in ``new``, see
+    ``new_people``). ``role_cov`` is that account's ``role_coverage`` rows."""
     cov = role_cov.set_index("role").reindex(list(ROLES))
+    # Against us: the stance word of the least friendly holder ("Non-supporter", "Enemy").
+    against = _text(cov["hostile_stance"].map(STANCE_LABELS)).str.capitalize()
     status = np.select(
         [~cov["covered"], cov["hostile"] & cov["stale"], cov["hostile"], cov["stale"]],
-        ["Missing", "Hostile, gone quiet", "Hostile", "Gone quiet"],
+        ["Missing", against + ", gone quiet", against, "Gone quiet"],
         default="Covered",
     )
     table = pd.DataFrame({
@@ -637,6 +688,8 @@ def role_matrix(stakeholders: pd.DataFrame, role_cov: pd.DataFrame) -> pd.DataFr
         "last_contact": _last_contact_text(cov["days_since_contact"], cov["covered"]).to_numpy(),
     })
     people = _active(stakeholders)
+    is_new = people["stakeholder_id"].isin(list(new))
+    people["name"] = people["name"].where(~is_new, people["name"] + " (new)")
     held = _role_rows(people)
     names = list(dict.fromkeys(people["name"]))
     ticks = pd.crosstab(held["role"], held["name"]).reindex(
@@ -710,7 +763,8 @@ def heatmap_cells(
 @dataclass(frozen=True)
 class CoverageReport:
     """``roles``: ``role_coverage``; ``accounts``: one row per account (index account_id) with
-    coverage_score, roles_covered, missing_roles / stale_roles / hostile_roles (labels,
+    coverage_score, roles_covered (someone known), roles_in_contact (known and not gone
+    quiet), missing_roles / stale_roles / hostile_roles (labels,
     comma-separated, '' for none) and the ``threads`` columns; ``gaps``: ``coverage_gaps``."""
 
     roles: pd.DataFrame
@@ -744,6 +798,8 @@ def analyse(
     summary = pd.DataFrame({
         "coverage_score": _scores(cov).reindex(ids),
         "roles_covered": by_account["covered"].sum().reindex(ids).astype(int),
+        "roles_in_contact": (labelled["covered"] & ~labelled["stale"]).groupby(
+            labelled["account_id"]).sum().reindex(ids).astype(int),
         "missing_roles": roles_where(~labelled["covered"]),
         "stale_roles": roles_where(labelled["stale"]),
         "hostile_roles": roles_where(labelled["hostile"]),

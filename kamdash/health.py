@@ -37,7 +37,9 @@ __all__ = [
     "MISSING_REASONS",
     "NOW_COUNTED",
     "NO_LONGER_COUNTED",
+    "LOOKBACK_MONTHS",
     "RED_BELOW",
+    "SINGLE_THREADED_CAP",
     "SATISFACTION_FULL",
     "SATISFACTION_ZERO",
     "RELATIONSHIP_FULL_MARKS_STANCE",
@@ -50,9 +52,9 @@ __all__ = [
     "band_counts",
     "bands",
     "cadence_measure",
-    "coverage_measure",
     "explain",
     "health_as_of",
+    "health_data",
     "health_history",
     "last_complete_month",
     "measures_as_of",
@@ -101,6 +103,14 @@ RELATIONSHIP_FULL_MARKS_STANCE = 1.0
 # each percent of growth or decline moves the measure this many points (-10% -> 55).
 REVENUE_FLAT_SCORE = 75.0
 REVENUE_POINTS_PER_PERCENT = 2.0
+# A single-threaded account (``kamdash.coverage``: every recent contact with one person)
+# scores at most this: Watch at best, whatever the measures say, because if that one person
+# leaves every measure drops at once.
+SINGLE_THREADED_CAP = GREEN_FROM - 1
+# Months of history one health month needs: six of revenue (three against three), three of
+# touches, and the coverage stale window (a quarter) before the first of them; one more for
+# margin. ``health_data`` keeps this much before the first month asked for.
+LOOKBACK_MONTHS = 9
 
 MISSING_REASONS: dict[str, str] = {
     "coverage": "no stakeholders recorded",
@@ -115,7 +125,6 @@ NO_LONGER_COUNTED: dict[str, str] = {"satisfaction": "no longer surveyed"}
 # Decimals kept of measures and scores: a mean that is 75 on paper can come out of floating
 # point as 74.99999999, which would floor to 74 and band yellow; this drops only that noise.
 _NOISE_DECIMALS = 6
-_DETAILS = ["touches", "target", "survey", "revenue_change", "stance", "people"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,35 @@ class HealthData:
     contacts: pd.DataFrame
     touches: pd.DataFrame
     account_months: pd.DataFrame
+
+
+def health_data(
+    accounts: pd.DataFrame,
+    stakeholders: pd.DataFrame,
+    contact_months: pd.DataFrame,
+    touches: pd.DataFrame,
+    account_months: pd.DataFrame,
+    first_month: date | pd.Timestamp | None = None,
+    account_ids: Iterable[int] | None = None,
+) -> HealthData:
+    """The health inputs from the store's frames, the one way every page and test builds
+    them: ``store.load_accounts``, ``load_stakeholders``, ``load_contact_months``,
+    ``monthly_touches_by_account`` and ``load_account_months``. Only the accounts in
+    ``account_ids`` (None: all) and only the history months from ``first_month`` on need
+    (``LOOKBACK_MONTHS`` before it; None: all history)."""
+    contacts = contact_months.rename(columns={"last_contact": "date"})
+    frames = {"stakeholders": stakeholders, "contacts": contacts, "touches": touches,
+              "account_months": account_months}
+    if first_month is not None:
+        since = engagement.month_start(first_month) - pd.DateOffset(months=LOOKBACK_MONTHS)
+        for name in ("contacts", "touches", "account_months"):
+            frame = frames[name]
+            frames[name] = frame[pd.to_datetime(frame["month"]) >= since]
+    if account_ids is not None:
+        ids = list(account_ids)
+        accounts = accounts.loc[ids]
+        frames = {name: f[f["account_id"].isin(ids)] for name, f in frames.items()}
+    return HealthData(accounts=accounts, **frames)
 
 
 # --- months ----------------------------------------------------------------------------------
@@ -168,11 +206,18 @@ def _window(frame: pd.DataFrame, month: pd.Timestamp, months: int, ago: int = 0)
 def coverage_measure(
     stakeholders: pd.DataFrame, contacts: pd.DataFrame, as_of: date, accounts: pd.Index,
     stale_days: int = coverage.STALE_DAYS,
-) -> pd.Series:
+) -> tuple[pd.Series, pd.Series]:
     """Stakeholder coverage 0-100 per account in ``accounts`` (``kamdash.coverage``'s score:
-    roles by weight and freshness of contact); knowing nobody scores 0."""
-    scores = coverage.coverage_scores(stakeholders, contacts, as_of, stale_days)
-    return scores.reindex(accounts, fill_value=0.0).astype(float).rename("coverage")
+    roles by weight and freshness of contact; knowing nobody scores 0), and whether the
+    account is single-threaded (``coverage.threads`` over the same ``stale_days``).
+    ``contacts``: days we met named people (raw engagements, or contact months with an
+    engagements count). Returns (measure, single_threaded)."""
+    met = coverage.contact_summary(contacts, as_of, stale_days)
+    cov = coverage.role_coverage(stakeholders, met, as_of, stale_days)
+    scores = cov.groupby("account_id")["points"].sum()
+    single = coverage.threads(met, accounts)["single_threaded"]
+    return (scores.reindex(accounts, fill_value=0.0).astype(float).rename("coverage"),
+            single.reindex(accounts, fill_value=False).astype(bool).rename("single_threaded"))
 
 
 def cadence_measure(
@@ -245,7 +290,8 @@ def revenue_trend_measure(
 def measures_as_of(data: HealthData, month: date | pd.Timestamp) -> pd.DataFrame:
     """The five measures (0-100, NaN = missing) of every account as of the end of ``month``,
     with the facts behind them: touches (in the three months), target (agreed per quarter),
-    survey (mean answer 0-10), revenue_change (share), stance (weighted), people (active)."""
+    survey (mean answer 0-10), revenue_change (share), stance (weighted), people (active)
+    and single_threaded (every recent contact with one person)."""
     m = engagement.month_start(month)
     ids = data.accounts.index
     targets = engagement.cadence_targets(data.accounts)
@@ -253,15 +299,17 @@ def measures_as_of(data: HealthData, month: date | pd.Timestamp) -> pd.DataFrame
     relationship, stance, people = relationship_measure(data.stakeholders, ids)
     satisfaction, survey = satisfaction_measure(data.account_months, m, ids)
     revenue, change = revenue_trend_measure(data.account_months, m, ids)
+    covered, single = coverage_measure(data.stakeholders, data.contacts, _month_end(m), ids)
     measures = pd.DataFrame({
-        "coverage": coverage_measure(data.stakeholders, data.contacts, _month_end(m), ids),
+        "coverage": covered,
         "cadence": cadence,
         "relationship": relationship,
         "satisfaction": satisfaction,
         "revenue_trend": revenue,
     }, index=ids).round(_NOISE_DECIMALS)
     out = measures.assign(touches=touches.astype("int64"), target=targets, survey=survey,
-                          revenue_change=change, stance=stance, people=people)
+                          revenue_change=change, stance=stance, people=people,
+                          single_threaded=single)
     out.index.name = "account_id"
     return out
 
@@ -302,20 +350,26 @@ def band_counts(values: pd.Series) -> pd.Series:
 
 def score(measures: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per account: score (the weighted mean of the available measures, 0-100, not rounded;
-    missing when none is available), band (of that exact score: 49.7 is red) and missing (the
-    absent measures' keys, comma-separated, '' when complete). Show it with ``points``."""
+    missing when none is available; at most ``SINGLE_THREADED_CAP`` where ``measures`` say
+    single_threaded), band (of that exact score: 49.7 is red), missing (the absent measures'
+    keys, comma-separated, '' when complete) and capped (the cap took points off). Show it
+    with ``points``."""
     w = pd.Series(dict(weights or WEIGHTS), dtype=float)
     values = measures[list(w.index)].astype(float)
     have = values.notna()
     total = (values.fillna(0) * w).sum(axis=1)
     weight = have.mul(w).sum(axis=1)
     exact = (total / weight).where(weight > 0).round(_NOISE_DECIMALS)
+    single = (measures["single_threaded"].astype(bool) if "single_threaded" in measures
+              else pd.Series(False, index=measures.index))
+    capped = single & (exact > SINGLE_THREADED_CAP)
+    exact = exact.where(~capped, float(SINGLE_THREADED_CAP))
     missing = pd.Series("", index=values.index, dtype=object)
     for key in w.index:  # five measures, not a loop over accounts
         missing = missing + np.where(have[key], "", key + ",")
     missing = missing.str.rstrip(",")
-    return pd.DataFrame({"score": exact, "band": bands(exact), "missing": missing},
-                        index=measures.index)
+    return pd.DataFrame({"score": exact, "band": bands(exact), "missing": missing,
+                         "capped": capped}, index=measures.index)
 
 
 def health_as_of(data: HealthData, month: date | pd.Timestamp,
@@ -413,6 +467,17 @@ def score_change(history: pd.DataFrame, month: date | pd.Timestamp,
          label + " " + left + " (was " + _shown(long["before"]) + ")"],
         default=label + " " + _signed(long["delta"].fillna(0))), index=long.index)
     moved = words.groupby(long["account_id"]).agg(", ".join).reindex(now.index).fillna("")
+    # The single-thread cap moves a score without any measure moving: it is named first.
+    cap_now = _flag(now, "capped")
+    cap_before = _flag(before, "capped")
+    capped = f"(capped at {SINGLE_THREADED_CAP:.0f})"
+    cap = pd.Series(np.select(
+        [cap_now & ~cap_before, cap_before & ~cap_now, cap_now & cap_before],
+        [f"Single-threaded {capped}", "No longer single-threaded",
+         f"Still single-threaded {capped}"], default=""), index=now.index)
+    # Under a cap both months, the measures still moved, but not the score: say so.
+    joint = np.where(cap_now & cap_before, "; beneath the cap: ", ", ")
+    moved = cap + np.where((cap != "") & (moved != ""), joint, "") + moved
     return pd.DataFrame({
         "score": now["score"],
         "previous_score": before["score"],
@@ -421,6 +486,13 @@ def score_change(history: pd.DataFrame, month: date | pd.Timestamp,
         "previous_band": before["band"],
         "moved_by": moved,
     }, index=now.index)
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column of ``frame``, False where missing or absent (older histories)."""
+    if column not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[column].astype("boolean").fillna(False).astype(bool)
 
 
 def at_risk(change: pd.DataFrame, accounts: pd.DataFrame,
@@ -457,10 +529,14 @@ def explain(row: pd.Series) -> str:
     present = [k for k in MEASURES if pd.notna(row.get(k))]
     weakest = sorted(present, key=lambda k: row[k])
     notes = [_fact(k, row) for k in weakest if row[k] < GREEN_FROM][:2]
+    if bool(row.get("capped", False)):
+        label += (f", capped at {SINGLE_THREADED_CAP:.0f}: single-threaded (every contact in "
+                  f"the last {coverage.STALE_DAYS} days was with one person; if they leave, "
+                  "we lose the account's ear)")
     if notes:
         text = f"{label}. Weakest: " + "; ".join(notes) + "."
     else:
-        text = f"{label}: every measure is at {GREEN_FROM:.0f} or better."
+        text = f"{label}. Every measure is at {GREEN_FROM:.0f} or better."
     missing = [k for k in MEASURES if k not in present]
     if missing:
         text += " Not counted: " + "; ".join(

@@ -14,13 +14,13 @@ from kamdash.ui.stakeholder_editor import render_editor
 
 ensure_app_navigation()
 
-# Background of the Status cell in the roles matrix: red missing/hostile, amber quiet.
+# Background of the Status cell in the roles matrix: red missing or against us, amber quiet.
 STATUS_COLOURS = {
     "Covered": "#dcfce7",
     "Gone quiet": "#fef0c7",
     "Missing": "#fee4e2",
-    "Hostile": "#fee4e2",
-    "Hostile, gone quiet": "#fee4e2",
+    **{f"{label.capitalize()}{quiet}": "#fee4e2" for stance, label in roles.STANCE_LABELS.items()
+       if stance < 0 for quiet in ("", ", gone quiet")},
 }
 
 
@@ -68,7 +68,12 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Coverage score", f"{summary['coverage_score']:.0f} / 100",
               help=coverage.score_help())
-    m2.metric("Roles covered", f"{int(summary['roles_covered'])} of {len(roles.ROLES)}")
+    known, in_touch = int(summary["roles_covered"]), int(summary["roles_in_contact"])
+    m2.metric("Roles in contact", f"{in_touch} of {len(roles.ROLES)}",
+              help=f"Buying roles where we know someone and spoke to them in the last "
+                   f"{coverage.STALE_DAYS} days")
+    m2.caption(f"{known} of {len(roles.ROLES)} known"
+               + (f", {known - in_touch} gone quiet" if known > in_touch else ""))
     m3.metric(f"Contacts, last {coverage.STALE_DAYS} days",
               f"{int(summary['recent_engagements']):,}",
               help="Visits, meetings, calls and e-mails with someone we know by name in "
@@ -79,7 +84,8 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
         st.warning(f"**Single-threaded:** {coverage.single_threaded_help()} See the gaps below.",
                    icon=":material/warning:")
 
-    matrix = coverage.role_matrix(people, role_rows)
+    new = coverage.new_people(data.account_engagements(account_id), as_of)
+    matrix = coverage.role_matrix(people, role_rows, new)
     person_columns = {c: st.column_config.CheckboxColumn(c) for c in matrix.columns[4:]}
     styled = matrix.style.map(lambda s: f"background-color: {STATUS_COLOURS.get(s, 'white')}",
                               subset=["status"])
@@ -94,6 +100,13 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
             **person_columns,
         },
     )
+    newcomers = people[people["stakeholder_id"].isin(new) & people["active"]]
+    if len(newcomers):
+        st.caption(plain(
+            f"New (first met in the last {coverage.NEW_WITHIN_DAYS} days): " + "; ".join(
+                newcomers["name"] + newcomers["roles"].map(roles.roles_label).map(
+                    lambda r: f" ({r.lower()})" if r else ""))
+            + ". Introduce us properly while they are settling in."))
     if people["active"].sum() == 0:
         st.caption("Nobody active is recorded for this account yet, so every role is open: "
                    "add the people you know under Stakeholders below.")
@@ -109,7 +122,7 @@ def coverage_section(account_id: int, name: str, people: pd.DataFrame) -> None:
 
     contacts = data.contacts(as_of, coverage.STALE_DAYS)
     mapped = coverage.contact_by_person(people, contacts[contacts["account_id"] == account_id],
-                                        as_of)
+                                        as_of).assign(new=people["stakeholder_id"].isin(new))
     st.plotly_chart(coverage_charts.relationship_map(mapped, name, coverage.STALE_DAYS),
                     width="stretch", key="account_map")
     former = int((~people["active"]).sum())

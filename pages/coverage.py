@@ -55,7 +55,7 @@ m2.metric("Average coverage score", f"{h.average_score:.0f} / 100",
 m3.metric("Single-threaded", f"{h.single_threaded:,}", help=coverage.single_threaded_help())
 m4.metric("No decision maker known", f"{h.no_decision_maker:,}",
           help="Accounts where we know nobody who makes the final call")
-m5.metric("Hostile at the top", f"{h.hostile:,}",
+m5.metric("Against us at the top", f"{h.hostile:,}",
           help=f"Accounts where a {coverage.hostile_roles_text()} is against us "
                "(stance enemy or non-supporter)")
 
@@ -67,21 +67,24 @@ else:
     worst["link"] = account_links(worst["account_id"], worst["name"])
     st.dataframe(
         worst, hide_index=True, width="stretch", height=420, key="coverage_gaps",
-        column_order=["link", "severity", "gap", "who", "next_step", "manager", "is_key",
-                      "annual_revenue"],
+        # Widths that fit the 1440 px window: who it concerns is named in the next step,
+        # so that column comes last.
+        column_order=["link", "severity", "gap", "next_step", "manager", "is_key",
+                      "annual_revenue", "who"],
         column_config={
             "link": account_link_column(
-                "Account", help="Open the account to see its people and fix the gap"),
+                "Account", help="Open the account to see its people and fix the gap", width=150),
             # The number, not the word, so that sorting puts the most urgent first.
             "severity": st.column_config.ProgressColumn(
-                "Priority", min_value=0, max_value=100, format="%d", width="small",
+                "Priority", min_value=0, max_value=100, format="%d", width=70,
                 help=coverage.severity_help()),
-            "gap": st.column_config.TextColumn("Gap"),
+            "gap": st.column_config.TextColumn("Gap", width=165),
             "who": st.column_config.TextColumn("Who"),
-            "next_step": st.column_config.TextColumn("Next step", width=520),
-            "manager": st.column_config.TextColumn("Manager"),
-            "is_key": st.column_config.CheckboxColumn("Key account"),
-            "annual_revenue": money_column("Revenue, 12 months"),
+            "next_step": st.column_config.TextColumn(
+                "Next step", width=340, help="Point at a cell to read all of it"),
+            "manager": st.column_config.TextColumn("Manager", width=110),
+            "is_key": st.column_config.CheckboxColumn("Key", width=45, help="Key account"),
+            "annual_revenue": money_column("Revenue, 12 months", width=95),
         },
     )
     st.caption(f"{len(worst):,} gaps in {worst['account_id'].nunique():,} accounts, most "

@@ -8,6 +8,7 @@ from kamdash.charts import engagement as charts
 from kamdash.formatting import money
 from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
+from kamdash.ui.deltas import metric_delta
 from kamdash.ui.navigation import ensure_app_navigation
 
 ensure_app_navigation()
@@ -65,8 +66,9 @@ def trends_section(shown: pd.DataFrame) -> None:
     s = engagement.summarise_trend(trend)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(f"Engagements, last {s.months} complete months", f"{s.engagements:,}",
-              delta=None if s.previous_engagements is None else
-              f"{s.engagements - s.previous_engagements:+,} on the {s.months} before")
+              **metric_delta(None if s.previous_engagements is None else
+                             s.engagements - s.previous_engagements,
+                             f"on the {s.months} months before"))
     m2.metric("Different people met per month", f"{s.people_per_month:.0f}",
               help=f"Average over the last {s.months} complete months")
     m3.metric("Satisfaction", "–" if pd.isna(s.satisfaction) else f"{s.satisfaction:.1f} / 10",
@@ -75,11 +77,13 @@ def trends_section(shown: pd.DataFrame) -> None:
     st.plotly_chart(charts.monthly_trend(trend, f"Engagements per month, {who}",
                                          partial_month=True),
                     width="stretch", key="engagement_trend")
+    st.caption(charts.PARTIAL_MONTH_NOTE)
     left, right = st.columns(2)
-    left.plotly_chart(charts.satisfaction_line(trend, "Satisfaction (mean of surveys)"),
+    left.plotly_chart(charts.satisfaction_line(trend, "Satisfaction (mean of surveys)",
+                                               partial_month=True),
                       width="stretch", key="engagement_satisfaction")
-    right.plotly_chart(charts.revenue_line(trend, "Revenue per month"), width="stretch",
-                       key="engagement_revenue")
+    right.plotly_chart(charts.revenue_line(trend, "Revenue per month", partial_month=True),
+                       width="stretch", key="engagement_revenue")
 
 
 # --- cadence, declining accounts, KAM load -------------------------------------------------

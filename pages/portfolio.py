@@ -7,6 +7,7 @@ from kamdash.formatting import money, percent
 from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links
 from kamdash.ui.columns import money_column
+from kamdash.ui.deltas import metric_delta
 from kamdash.ui.navigation import ensure_app_navigation
 
 ensure_app_navigation()
@@ -66,8 +67,8 @@ was = health.band_counts(key_health["previous_band"])
 b1, b2, b3 = st.columns(3)
 for column, band in zip((b1, b2, b3), ("green", "yellow", "red"), strict=True):
     column.metric(health.BAND_LABELS[band], f"{per_band[band]:,}",
-                  delta=int(per_band[band] - was[band]), delta_description="on last month",
-                  delta_color="normal" if band == "green" else "inverse",
+                  **metric_delta(per_band[band] - was[band], "on last month",
+                                 higher_is_better=band == "green"),
                   help={"green": "Key accounts in the green band",
                         "yellow": "Key accounts in the yellow band: worth a look",
                         "red": "Key accounts in the red band: act now"}[band])

@@ -18,11 +18,9 @@ def key_account_health(url: str) -> pd.DataFrame:
     engine = db.make_engine(url)
     month = health.last_complete_month(DEMO_TODAY)
     accounts = store.load_accounts(engine)
-    data = health.HealthData(
-        accounts=accounts, stakeholders=store.load_stakeholders(engine),
-        contacts=store.load_contact_months(engine).rename(columns={"last_contact": "date"}),
-        touches=store.monthly_engagement_by_account(engine),
-        account_months=store.load_account_months(engine))
+    data = health.health_data(
+        accounts, store.load_stakeholders(engine), store.load_contact_months(engine),
+        store.monthly_touches_by_account(engine), store.load_account_months(engine))
     history = health.health_history(data, [month - pd.DateOffset(months=1), month])
     change = health.score_change(history, month)
     return change.reindex(accounts.index[accounts["is_key"]])

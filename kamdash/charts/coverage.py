@@ -1,18 +1,18 @@
 """Stakeholder coverage figures: one account's relationship map, the portfolio heatmap.
 
-People's and accounts' names are user text: they are HTML-escaped before plotly sees them
-(plotly reads a few tags in labels), so a name like ``<b>x</b>`` shows as typed.
+People's and accounts' names are user text: plotly reads a few HTML tags in labels, so
+``<``, ``>`` and ``&`` are escaped before it sees them and a name like ``<b>x</b>`` shows as
+typed. Quotes are left alone: plotly decodes only a few entities, and ``&quot;`` would show
+as those six characters.
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kamdash.charts.core import LAYOUT
+from kamdash.charts.core import LAYOUT, plotly_text
 from kamdash.coverage import FRESHNESS, STALE_DAYS, days_ago, fresh_within_days
 from kamdash.roles import STANCE_LABELS, roles_label
 
@@ -38,8 +38,8 @@ _FRESHNESS_ORDER = ("missing", "stale", "cooling", "fresh")
 
 
 def _safe(values: pd.Series) -> pd.Series:
-    """User text made inert for plotly's label markup."""
-    return values.astype(object).where(values.notna(), "").astype(str).map(html.escape)
+    """``plotly_text`` of each value ('' for missing)."""
+    return values.astype(object).where(values.notna(), "").astype(str).map(plotly_text)
 
 
 def _empty(title: str, message: str) -> go.Figure:
@@ -90,9 +90,10 @@ def relationship_map(
 ) -> go.Figure:
     """Who reports to whom among an account's active stakeholders: colour = stance towards
     us, size = influence. ``people`` needs stakeholder_id, name, reports_to_id, stance,
-    influence, roles, active; title, department and days_since_contact show on hover, and
-    people with recent_engagements > 0 (counted over ``recent_days``) get a dark ring."""
-    title = "Relationship map" + (f": {html.escape(account)}" if account else "")
+    influence, roles, active; title, department and days_since_contact show on hover,
+    people with recent_engagements > 0 (counted over ``recent_days``) get a dark ring, and
+    those with ``new`` true are labelled new."""
+    title = "Relationship map" + (f": {plotly_text(account)}" if account else "")
     active = people[people["active"].fillna(True).astype(bool)].reset_index(drop=True)
     if active.empty:
         return _empty(title, "No active stakeholders recorded yet.")
@@ -126,7 +127,9 @@ def relationship_map(
              + "<br>Stance: " + active["stance"].map(STANCE_LABELS).fillna("")
              + "<br>Influence: " + active["influence"].fillna("")
              + "<br>Last contact: " + last)
-    label = name + "<br>" + role_words.where(role_words != "", "(no buying role)")
+    new = active.get("new", pd.Series(False, index=active.index)).fillna(False).astype(bool)
+    label = (name + np.where(new, " · <b>new</b>", "") + "<br>"
+             + role_words.where(role_words != "", "(no buying role)"))
     sizes = active["influence"].map(INFLUENCE_SIZES).fillna(INFLUENCE_SIZES["medium"])
     # A dark ring marks the people we met lately: a single thread shows as one ring.
     recent = active.get("recent_engagements", pd.Series(0, index=active.index)).fillna(0) > 0
@@ -141,7 +144,9 @@ def relationship_map(
             name=f"{STANCE_LABELS[stance].capitalize()} ({stance:+d})".replace("+0", "0"),
             marker=dict(color=colour, size=sizes[part],
                         line=dict(color=ring_colour[part], width=ring_width[part])),
-            text=label[part], textposition="middle right", textfont=dict(size=12),
+            # Labels above the nodes: the reporting lines leave a node sideways at its
+            # centre and turn halfway between two levels, so they never cross a label.
+            text=label[part], textposition="top center", textfont=dict(size=12),
             hovertext=hover[part], hoverinfo="text",
         )
     depth = int(active["x"].max())
@@ -150,9 +155,11 @@ def relationship_map(
         title=dict(text=title, subtitle=dict(
             text="Lines: who reports to whom · colour: stance towards us · size: influence · "
                  f"dark ring: met in the last {recent_days} days")),
-        xaxis=dict(visible=False, range=[-0.25, depth + 1.35]),
-        yaxis=dict(visible=False, autorange="reversed", range=[rows + 0.6, -0.6]),
-        height=max(320, int(58 * (rows + 1)) + 150),
+        xaxis=dict(visible=False, range=[-0.6, depth + 0.6]),
+        # Top down, with room above the first row for its labels (a set range: autorange
+        # would cut the top label off).
+        yaxis=dict(visible=False, autorange=False, range=[rows + 0.45, -0.95]),
+        height=max(340, int(84 * (rows + 1)) + 160),
         legend=dict(orientation="h", y=-0.02, title_text="Stance"),
         margin=dict(l=10, r=10, t=80, b=10),
     )
@@ -188,7 +195,7 @@ def coverage_heatmap(
              + "<br>" + roles["freshness"].map(FRESHNESS))
     frame = roles.assign(code=code, cell=cell, hover=hover, account=_safe(roles["name"]))
     grid = frame.pivot(index="account", columns="role_label")
-    order = [html.escape(a) for a in accounts]
+    order = [plotly_text(a) for a in accounts]
     z = grid["code"].reindex(index=order, columns=role_order)
     n = len(_FRESHNESS_ORDER)
     colourscale = []

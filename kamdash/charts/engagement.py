@@ -5,14 +5,12 @@ User text (names, summaries) goes into hover labels HTML-escaped, so it shows as
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from kamdash import health
-from kamdash.charts.core import KEY_COLOUR, LAYOUT
+from kamdash.charts.core import KEY_COLOUR, LAYOUT, plotly_text
 from kamdash.engagement import KIND_LABELS, KINDS
 from kamdash.formatting import CURRENCY_SYMBOL
 
@@ -20,6 +18,7 @@ __all__ = [
     "BAND_COLOURS",
     "BAND_FILLS",
     "KIND_COLOURS",
+    "PARTIAL_MONTH_NOTE",
     "cadence_chart",
     "engagement_timeline",
     "health_trend",
@@ -45,13 +44,16 @@ SENTIMENT_COLOURS = {-2: "#a40e26", -1: "#fa4549", 0: "#8c959f", 1: "#4ac26b", 2
 SENTIMENT_LABELS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive",
                     2: "very positive"}
 _MONTH_FORMAT = "%b %Y"
+# The caption under a chart drawn with ``partial_month``.
+PARTIAL_MONTH_NOTE = ("This month is not over yet: its bars are drawn lighter, its count of "
+                      "people met is dashed, and satisfaction and revenue leave it out.")
 
 
 def _text(values: pd.Series, limit: int = 140) -> pd.Series:
     """User text for a hover label: cut to ``limit`` characters, HTML-escaped."""
     cut = values.fillna("").astype(str).map(
         lambda s: s if len(s) <= limit else s[: limit - 1] + "…")
-    return cut.map(html.escape)
+    return cut.map(plotly_text)
 
 
 def _layout(**overrides) -> dict:
@@ -65,7 +67,7 @@ def _layout(**overrides) -> dict:
 
 def _title(text: str) -> str:
     """A chart title that may hold user text (an account's or a manager's name)."""
-    return html.escape(text, quote=False)
+    return plotly_text(text)
 
 
 def _band_background(fig: go.Figure) -> None:
@@ -165,7 +167,8 @@ def engagement_timeline(engagements: pd.DataFrame, title: str) -> go.Figure:
 def monthly_trend(trend: pd.DataFrame, title: str, partial_month: bool = False) -> go.Figure:
     """Engagements per month stacked by kind, and the different people met (line, right
     axis). ``trend``: index month, a column per kind and stakeholders_touched. With
-    ``partial_month`` the last month is drawn lighter: it is not over yet."""
+    ``partial_month`` the last month is not over yet: its bars are drawn lighter and the
+    line reaches it dashed, apart from the complete months (so it never seems to plunge)."""
     fig = go.Figure()
     opacity = np.ones(len(trend))
     if partial_month and len(trend):
@@ -176,11 +179,22 @@ def monthly_trend(trend: pd.DataFrame, title: str, partial_month: bool = False) 
             marker=dict(color=KIND_COLOURS[kind], opacity=opacity),
             hovertemplate=f"%{{x|%B %Y}}: %{{y}} {KIND_LABELS[kind].lower()}<extra></extra>",
         )
+    partial = partial_month and len(trend) > 0
+    complete = trend.iloc[:-1] if partial else trend
     fig.add_scatter(
-        x=trend.index, y=trend["stakeholders_touched"], name="Different people met",
+        x=complete.index, y=complete["stakeholders_touched"], name="Different people met",
         yaxis="y2", mode="lines+markers", line=dict(color="#24292f", width=2),
         hovertemplate="%{x|%B %Y}: %{y} different people met<extra></extra>",
     )
+    if partial:
+        so_far = trend.iloc[-2:]
+        fig.add_scatter(
+            x=so_far.index, y=so_far["stakeholders_touched"], yaxis="y2",
+            name="Different people met, this month so far", mode="lines+markers",
+            line=dict(color="#8c959f", width=2, dash="dot"),
+            marker=dict(symbol="circle-open", size=[0] * (len(so_far) - 1) + [9]),
+            hovertemplate="%{x|%B %Y} so far: %{y} different people met<extra></extra>",
+        )
     fig.update_layout(
         title=_title(title), barmode="stack",
         xaxis=dict(title="Month", tickformat=_MONTH_FORMAT),
@@ -195,10 +209,17 @@ def monthly_trend(trend: pd.DataFrame, title: str, partial_month: bool = False) 
     return fig
 
 
-def satisfaction_line(trend: pd.DataFrame, title: str = "Satisfaction (survey)") -> go.Figure:
+def _complete(trend: pd.DataFrame, partial_month: bool) -> pd.DataFrame:
+    """``trend`` without its last month when that month is not over yet."""
+    return trend.iloc[:-1] if partial_month and len(trend) else trend
+
+
+def satisfaction_line(trend: pd.DataFrame, title: str = "Satisfaction (survey)",
+                      partial_month: bool = False) -> go.Figure:
     """Surveyed satisfaction per month, 0-10 (``trend``: index month, satisfaction); months
-    without an answer are gaps bridged by a dotted line."""
-    data = trend["satisfaction"].dropna()
+    without an answer are gaps bridged by a dotted line. With ``partial_month`` the last
+    month (not over yet) is left out of the line, but kept on the axis."""
+    data = _complete(trend, partial_month)["satisfaction"].dropna()
     fig = go.Figure()
     fig.add_scatter(
         x=data.index, y=data, mode="lines+markers", name="Satisfaction",
@@ -215,17 +236,21 @@ def satisfaction_line(trend: pd.DataFrame, title: str = "Satisfaction (survey)")
     return fig
 
 
-def revenue_line(trend: pd.DataFrame, title: str = "Revenue per month") -> go.Figure:
-    """Revenue per month (``trend``: index month, revenue); unrecorded months are gaps."""
+def revenue_line(trend: pd.DataFrame, title: str = "Revenue per month",
+                 partial_month: bool = False) -> go.Figure:
+    """Revenue per month (``trend``: index month, revenue); unrecorded months are gaps. With
+    ``partial_month`` the last month (not over yet) is left out, but kept on the axis."""
     fig = go.Figure()
+    data = _complete(trend, partial_month)
     fig.add_scatter(
-        x=trend.index, y=trend["revenue"], mode="lines+markers", name="Revenue",
+        x=data.index, y=data["revenue"], mode="lines+markers", name="Revenue",
         line=dict(color=KEY_COLOUR, width=2),
         hovertemplate=f"%{{x|%B %Y}}: {CURRENCY_SYMBOL}%{{y:,.0f}}<extra></extra>",
     )
     fig.update_layout(
         title=_title(title),
-        xaxis=dict(title="Month", tickformat=_MONTH_FORMAT),
+        xaxis=dict(title="Month", tickformat=_MONTH_FORMAT,
+                   range=[trend.index.min(), trend.index.max()] if len(trend) else None),
         yaxis=dict(title=f"Revenue ({CURRENCY_SYMBOL})", tickprefix=CURRENCY_SYMBOL,
                    rangemode="tozero"),
         showlegend=False, height=300, **_layout(),

@@ -253,7 +253,8 @@ def load_contact_months(
 
 def load_touches(engine: Engine, as_of: dt.date, window_days: int,
                  kinds: Iterable[str] | None = CADENCE_KINDS) -> pd.DataFrame:
-    """Per account (every one): touches in the ``window_days`` up to and including ``as_of``,
+    """Per account (every one): touches at most ``window_days`` before ``as_of`` (up to and
+    including it),
     previous_touches in the window before that, last_touch (NaT: never), and engagements and
     previous_engagements in the same windows. A touch is an engagement of ``kinds``: real
     contact (``CADENCE_KINDS``, not e-mails) unless told otherwise (None: every kind);
@@ -262,10 +263,13 @@ def load_touches(engine: Engine, as_of: dt.date, window_days: int,
     The windows are read as one range per account off the index on (account_id, date, kind),
     the last touch by walking each account's index back from ``as_of`` to the first contact:
     neither reads the older history (a million events: 0.1 s, not 0.3 s)."""
-    start = as_of - dt.timedelta(days=window_days)  # the window is (start, as_of]
-    before = start - dt.timedelta(days=window_days)
+    # "In the last N days" is at most N days ago, as everywhere in kamdash (coverage's
+    # recent contact too): the window is [as_of - N, as_of], the one before the N + 1 days
+    # before it, so a touch "91 days ago" is one of the touches "in the last 91 days".
+    start = as_of - dt.timedelta(days=window_days)
+    before = start - dt.timedelta(days=window_days + 1)
     contact = true() if kinds is None else Engagement.kind.in_(list(kinds))
-    now = Engagement.date > start
+    now = Engagement.date >= start
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
@@ -276,7 +280,7 @@ def load_touches(engine: Engine, as_of: dt.date, window_days: int,
                count(~now & contact).label("previous_touches"),
                count(now).label("engagements"),
                count(~now).label("previous_engagements"))
-        .where(Engagement.account_id.in_(select(Account.id)), Engagement.date > before,
+        .where(Engagement.account_id.in_(select(Account.id)), Engagement.date >= before,
                Engagement.date <= as_of)
         .group_by(Engagement.account_id)
         .subquery()

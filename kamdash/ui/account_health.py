@@ -20,6 +20,7 @@ from kamdash.charts import engagement as charts
 from kamdash.formatting import money
 from kamdash.ui import data
 from kamdash.ui.account_picker import plain
+from kamdash.ui.deltas import metric_delta
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 __all__ = ["render_engagement", "render_health", "render_log_engagement"]
@@ -60,15 +61,23 @@ def _health_section(account_id: int, account: pd.Series) -> None:
                 icon=":material/info:")
         return
     band = now["band"]
+    # Declining as on the Portfolio and Engagement pages (health falling two months running,
+    # or engagements down by a third on the quarter before): a rise since last month is then
+    # shown grey, never green beside "declining".
+    down = engagement.declining(
+        data.accounts().loc[[account_id]], engagement.health_falling(history, month),
+        engagement.engagement_drop(data.touches(data.today(), engagement.CADENCE_WINDOW_DAYS)))
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
-    delta = None if pd.isna(change["change"]) else f"{change['change']:+.0f} since " \
-        f"{pd.Timestamp(month) - pd.DateOffset(months=1):%B}"
-    c1.metric("Health score", f"{health.points(now['score']):.0f} / 100", delta=delta,
-              help="Weighted mean of the measures on the right")
+    before = pd.Timestamp(month) - pd.DateOffset(months=1)
+    c1.metric("Health score", f"{health.points(now['score']):.0f} / 100",
+              help="Weighted mean of the measures on the right",
+              **metric_delta(change["change"], f"since {before:%B}", muted=not down.empty))
     c1.badge(health.BAND_LABELS[band], color=BADGE_COLOURS[band],
              icon={"red": ":material/error:", "yellow": ":material/warning:",
                    "green": ":material/check_circle:"}[band])
     c2.markdown(plain(health.explain(now)))
+    if not down.empty:
+        c2.warning(plain(f"Declining: {down['reason'].iloc[0]}."), icon=":material/trending_down:")
     if change["moved_by"]:
         c2.caption(plain(f"Moved since last month by: {change['moved_by']}."))
     left, right = st.columns(2)
@@ -180,10 +189,12 @@ def _engagement_section(account_id: int, account: pd.Series) -> None:
     st.plotly_chart(charts.monthly_trend(trend, "Engagements per month and people met",
                                          partial_month=True),
                     width="stretch", key="account_monthly_trend")
+    st.caption(charts.PARTIAL_MONTH_NOTE)
     left, right = st.columns(2)
-    left.plotly_chart(charts.satisfaction_line(trend), width="stretch",
+    left.plotly_chart(charts.satisfaction_line(trend, partial_month=True), width="stretch",
                       key="account_satisfaction")
-    right.plotly_chart(charts.revenue_line(trend), width="stretch", key="account_revenue")
+    right.plotly_chart(charts.revenue_line(trend, partial_month=True), width="stretch",
+                       key="account_revenue")
     last_revenue = trend["revenue"].dropna()
     if last_revenue.empty:
         right.caption("No revenue recorded in these months.")

@@ -31,6 +31,7 @@ PICKER_KEY = "account_select"
 # the name leads ('/account?name=Acme%20Ltd&account=12'). The page reads only ``account``.
 _NAME_PARAM = "name"
 _LINK_TEXT = rf"{_NAME_PARAM}=([^&]*)"
+_ACCOUNT_ID = re.compile(r"[0-9]{1,18}")  # an id as the URL carries it (fits in 64 bits)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -67,9 +68,11 @@ def account_links(account_ids: pd.Series, names: pd.Series) -> pd.Series:
     return pd.Series(links, index=account_ids.index, dtype=object)
 
 
-def account_link_column(label: str = "Account", help: str | None = None):
-    """A LinkColumn for ``account_link`` values that shows the account's name."""
-    return st.column_config.LinkColumn(label, display_text=_LINK_TEXT, help=help)
+def account_link_column(label: str = "Account", help: str | None = None,
+                        width: str | int | None = None):
+    """A LinkColumn for ``account_link`` values that shows the account's name (``width`` as
+    ``st.column_config`` takes it, for wide tables)."""
+    return st.column_config.LinkColumn(label, display_text=_LINK_TEXT, help=help, width=width)
 
 
 def _follow_url() -> None:
@@ -87,13 +90,17 @@ def pick_account(accounts: pd.DataFrame) -> int | None:
     wanted = st.query_params.get(ACCOUNT_PARAM)
     problem = None
     if wanted is not None:
-        account_id = int(wanted) if wanted.strip().isdigit() else None
+        # ASCII digits only: str.isdigit() is true for '²' or '①', which int() refuses.
+        account_id = int(wanted) if _ACCOUNT_ID.fullmatch(wanted.strip()) else None
         if account_id is not None and account_id in accounts.index:
             st.session_state[PICKER_KEY] = account_id  # the address wins (a shared link)
         else:
-            problem = (f"This link asks for account {plain(repr(wanted))}, which does not "
-                       "exist (it may have been deleted or the link was cut short). Choose an "
-                       "account below.")
+            what = ("which does not exist (it may have been deleted or the link was cut "
+                    "short)" if account_id is not None else
+                    "which is not an account number (the link should end in account= and "
+                    "digits, e.g. account=12)")
+            problem = (f"This link asks for account {plain(repr(wanted))}, {what}. Choose an "
+                       "account in the box above.")
             st.session_state.pop(PICKER_KEY, None)
     st.query_params.pop(_NAME_PARAM, None)  # only there for the link text of tables
     names = accounts["name"].astype(str)

@@ -6,6 +6,8 @@ frame until a write bumps it; nothing heavy is read per rerun. Never mutate a re
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -13,7 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from kamdash import coverage, db, settings, store
+from kamdash import coverage, db, engagement, health, settings, store
 
 
 class DatabaseNotReady(RuntimeError):
@@ -65,35 +67,46 @@ def version() -> int:
     return store.data_version(engine())
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _accounts(url: str, data_version: int) -> pd.DataFrame:
-    return store.load_accounts(_engine(url))
+def versioned(max_entries: int, show_spinner: bool | str = False) -> Callable:
+    """Cache a loader per database and data version: ``st.cache_data`` keyed on the
+    database URL and the data version as well as the loader's own arguments, so a write
+    (which bumps the version) is seen on the next run and nothing is read twice before it.
+    The decorated function keeps its signature; it reads through ``engine()``."""
+    def wrap(load: Callable) -> Callable:
+        def cached(url: str, data_version: int, *args, **kwargs):
+            return load(*args, **kwargs)
+
+        # Streamlit tells cached functions apart by module and qualified name: give each
+        # loader's cache its own, or every loader would share one.
+        cached.__module__, cached.__qualname__ = load.__module__, f"{load.__qualname__}.cached"
+        in_cache = st.cache_data(max_entries=max_entries, show_spinner=show_spinner)(cached)
+
+        @functools.wraps(load)
+        def loader(*args, **kwargs):
+            return in_cache(db.database_url(), version(), *args, **kwargs)
+
+        loader.clear = in_cache.clear
+        return loader
+    return wrap
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _ratings(url: str, data_version: int) -> pd.DataFrame:
-    # Every account gets a row, unrated ones all-NaN, so scoring sees the whole portfolio.
-    return store.load_ratings(_engine(url)).reindex(_accounts(url, data_version).index)
-
-
+@versioned(max_entries=4)
 def accounts() -> pd.DataFrame:
     """All accounts with manager and key status today (see ``store.load_accounts``)."""
-    return _accounts(db.database_url(), version())
+    return store.load_accounts(engine())
 
 
+@versioned(max_entries=4)
 def ratings() -> pd.DataFrame:
-    """Latest rating per account and criterion, wide, reindexed on every account."""
-    return _ratings(db.database_url(), version())
+    """Latest rating per account and criterion, wide, reindexed on every account (unrated
+    ones all-NaN, so scoring sees the whole portfolio)."""
+    return store.load_ratings(engine()).reindex(accounts().index)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _scenarios(url: str, data_version: int) -> pd.DataFrame:
-    return store.load_scenarios(_engine(url))
-
-
+@versioned(max_entries=4)
 def scenarios() -> pd.DataFrame:
     """Saved what-if scenarios, newest first."""
-    return _scenarios(db.database_url(), version())
+    return store.load_scenarios(engine())
 
 
 # --- stakeholder coverage (issue 3) ---------------------------------------------------------
@@ -102,53 +115,33 @@ def scenarios() -> pd.DataFrame:
 today = settings.today  # the day the pages measure from (KAMDASH_TODAY, else today)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _stakeholders(url: str, data_version: int) -> pd.DataFrame:
-    return store.load_stakeholders(_engine(url))
-
-
+@versioned(max_entries=4)
 def stakeholders() -> pd.DataFrame:
     """Every account's stakeholders (see ``store.load_stakeholders``)."""
-    return _stakeholders(db.database_url(), version())
+    return store.load_stakeholders(engine())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _contacts(url: str, data_version: int, as_of: date, recent_days: int) -> pd.DataFrame:
-    return store.load_contacts(_engine(url), as_of, recent_days)
-
-
+@versioned(max_entries=8)
 def contacts(as_of: date, recent_days: int = coverage.STALE_DAYS) -> pd.DataFrame:
     """Last contact and recent engagement count per account and stakeholder, up to ``as_of``
     (see ``store.load_contacts``)."""
-    return _contacts(db.database_url(), version(), as_of, recent_days)
+    return store.load_contacts(engine(), as_of, recent_days)
 
 
-@st.cache_data(max_entries=4, show_spinner="Working out stakeholder coverage…")
-def _coverage_report(url: str, data_version: int, as_of: date, stale_days: int):
-    return coverage.analyse(
-        _stakeholders(url, data_version), _contacts(url, data_version, as_of, stale_days),
-        as_of, stale_days, accounts=_accounts(url, data_version).index,
-    )
-
-
+@versioned(max_entries=4, show_spinner="Working out stakeholder coverage…")
 def coverage_report(as_of: date, stale_days: int = coverage.STALE_DAYS):
     """``kamdash.coverage.analyse`` of every account (roles, flags, gaps), per data version."""
-    return _coverage_report(db.database_url(), version(), as_of, stale_days)
+    return coverage.analyse(stakeholders(), contacts(as_of, stale_days), as_of, stale_days,
+                            accounts=accounts().index)
 
 
 # --- engagement trends and account health (issue 4) -----------------------------------------
 
 HEALTH_TREND_MONTHS = 12  # months of health history on the Account page
-# History one health month needs: six months of revenue, three of touches, and contacts of the
-# coverage stale window (coverage.STALE_DAYS, a quarter) before the first of them; a month
-# more for margin.
-_HEALTH_LOOKBACK_MONTHS = 9
 
 
 def health_month() -> date:
     """The month health is shown for: the last complete month before ``today()``."""
-    from kamdash import health
-
     return health.last_complete_month(today()).date()
 
 
@@ -156,123 +149,80 @@ def _months_before(month: date, months: int) -> date:
     return (pd.Timestamp(month) - pd.DateOffset(months=months)).date()
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _managers(url: str, data_version: int) -> pd.DataFrame:
-    return store.load_managers(_engine(url))
-
-
+@versioned(max_entries=4)
 def managers() -> pd.DataFrame:
     """Managers with role and capacity (see ``store.load_managers``)."""
-    return _managers(db.database_url(), version())
+    return store.load_managers(engine())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _monthly_engagement(url: str, data_version: int, account_id: int | None,
-                        since: date | None, manager_id: tuple[int, ...] | None = None,
-                        key_only: bool = False) -> pd.DataFrame:
-    return store.monthly_engagement(_engine(url), account_id, since, manager_id=manager_id,
-                                    key_only=key_only)
-
-
+@versioned(max_entries=16)
 def monthly_engagement(account_id: int | None = None, since: date | None = None,
                        manager_id: tuple[int, ...] | None = None, key_only: bool = False
                        ) -> pd.DataFrame:
     """Engagements per month and kind of one account, one manager's accounts, the key
     accounts or the portfolio (grouped in SQL)."""
-    return _monthly_engagement(db.database_url(), version(), account_id, since, manager_id,
-                               key_only)
+    return store.monthly_engagement(engine(), account_id, since, manager_id=manager_id,
+                                    key_only=key_only)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _stakeholders_touched(url: str, data_version: int, account_id: int | None,
-                          since: date | None, manager_id: tuple[int, ...] | None,
-                          key_only: bool) -> pd.DataFrame:
-    return store.monthly_stakeholders_touched(_engine(url), account_id, manager_id, since,
-                                              key_only=key_only)
-
-
+@versioned(max_entries=16)
 def stakeholders_touched(account_id: int | None = None, since: date | None = None,
                          manager_id: tuple[int, ...] | None = None, key_only: bool = False
                          ) -> pd.DataFrame:
     """Different people met per month, of one account, one manager's accounts, the key
     accounts or the portfolio (grouped in SQL)."""
-    return _stakeholders_touched(db.database_url(), version(), account_id, since, manager_id,
-                                 key_only)
+    return store.monthly_stakeholders_touched(engine(), account_id, manager_id, since,
+                                              key_only=key_only)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _account_months(url: str, data_version: int) -> pd.DataFrame:
-    return store.load_account_months(_engine(url))
-
-
+@versioned(max_entries=4)
 def account_months() -> pd.DataFrame:
     """Revenue and surveyed satisfaction per account and month."""
-    return _account_months(db.database_url(), version())
+    return store.load_account_months(engine())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _account_engagements(url: str, data_version: int, account_id: int) -> pd.DataFrame:
-    return store.load_account_engagements(_engine(url), account_id)
-
-
+@versioned(max_entries=16)
 def account_engagements(account_id: int) -> pd.DataFrame:
     """One account's engagements, newest first (the timeline)."""
-    return _account_engagements(db.database_url(), version(), account_id)
+    return store.load_account_engagements(engine(), account_id)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _touches(url: str, data_version: int, as_of: date, window_days: int) -> pd.DataFrame:
-    return store.load_touches(_engine(url), as_of, window_days)
-
-
+@versioned(max_entries=4)
 def touches(as_of: date, window_days: int) -> pd.DataFrame:
     """Touches per account in the window up to ``as_of`` and the window before."""
-    return _touches(db.database_url(), version(), as_of, window_days)
+    return store.load_touches(engine(), as_of, window_days)
 
 
-@st.cache_data(max_entries=4, show_spinner="Working out account health…")
-def _portfolio_health(url: str, data_version: int, month: date, months: int) -> pd.DataFrame:
-    from kamdash import engagement, health
-
-    engine = _engine(url)
-    since = _months_before(month, months + _HEALTH_LOOKBACK_MONTHS)
-    contacts = store.load_contact_months(engine, since).rename(columns={"last_contact": "date"})
-    am = _account_months(url, data_version)
-    data_ = health.HealthData(
-        accounts=_accounts(url, data_version), stakeholders=_stakeholders(url, data_version),
-        contacts=contacts, touches=store.monthly_touches_by_account(engine, since),
-        account_months=am[am["month"] >= pd.Timestamp(since)],
-    )
-    wanted = engagement.month_range(_months_before(month, months - 1), month)
-    return health.health_history(data_, wanted)
+@versioned(max_entries=2)
+def _contact_and_touch_months(since: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (store.load_contact_months(engine(), since),
+            store.monthly_touches_by_account(engine(), since))
 
 
+def health_inputs(first_month: date, account_ids: list[int] | None = None
+                  ) -> health.HealthData:
+    """``health.health_data`` for health from ``first_month`` on (of ``account_ids``, None:
+    every account): the one way the Account page and the Portfolio get their health inputs.
+    The history is read once per data version, as far back as the Account page's trend
+    needs."""
+    since = _months_before(health_month(), HEALTH_TREND_MONTHS - 1 + health.LOOKBACK_MONTHS)
+    contact_months, touch_months = _contact_and_touch_months(since)
+    return health.health_data(accounts(), stakeholders(), contact_months, touch_months,
+                              account_months(), first_month=first_month,
+                              account_ids=account_ids)
+
+
+@versioned(max_entries=4, show_spinner="Working out account health…")
 def portfolio_health(month: date, months: int = 3) -> pd.DataFrame:
     """``health.health_history`` of every account over the ``months`` months up to ``month``."""
-    return _portfolio_health(db.database_url(), version(), month, months)
+    first = _months_before(month, months - 1)
+    return health.health_history(health_inputs(first), engagement.month_range(first, month))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _account_health(url: str, data_version: int, account_id: int, month: date,
-                    months: int) -> pd.DataFrame:
-    from kamdash import engagement, health
-
-    accounts_ = _accounts(url, data_version)
-    people = _stakeholders(url, data_version)
-    counts = _monthly_engagement(url, data_version, account_id, None)
-    am = _account_months(url, data_version)
-    data_ = health.HealthData(
-        accounts=accounts_.loc[[account_id]],
-        stakeholders=people[people["account_id"] == account_id],
-        contacts=_account_engagements(url, data_version, account_id).assign(
-            account_id=account_id),
-        touches=counts.assign(account_id=account_id),
-        account_months=am[am["account_id"] == account_id],
-    )
-    wanted = engagement.month_range(_months_before(month, months - 1), month)
-    return health.health_history(data_, wanted)
-
-
-def account_health(account_id: int, month: date, months: int = HEALTH_TREND_MONTHS):
+@versioned(max_entries=16)
+def account_health(account_id: int, month: date, months: int = HEALTH_TREND_MONTHS
+                   ) -> pd.DataFrame:
     """``health.health_history`` of one account over the ``months`` months up to ``month``."""
-    return _account_health(db.database_url(), version(), account_id, month, months)
+    first = _months_before(month, months - 1)
+    return health.health_history(health_inputs(first, [account_id]),
+                                 engagement.month_range(first, month))

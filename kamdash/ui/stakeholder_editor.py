@@ -36,27 +36,31 @@ def _column_config(names: list[str]) -> dict:
     label = store.STAKEHOLDER_EDIT_COLUMNS
     return {
         "stakeholder_id": None,  # hidden: tells the save which rows are new
-        "name": st.column_config.TextColumn(label["name"], required=True, max_chars=200),
-        "title": st.column_config.TextColumn(label["title"], max_chars=200),
+        "name": st.column_config.TextColumn(label["name"], required=True, max_chars=200,
+                                            width=150),
+        "title": st.column_config.TextColumn(label["title"], max_chars=200, width=150),
         "department": st.column_config.TextColumn(
-            label["department"], max_chars=200, help="Buying centre, e.g. Procurement"),
+            label["department"], max_chars=200, help="Buying centre, e.g. Procurement",
+            width=110),
         "roles": st.column_config.MultiselectColumn(
             label["roles"], options=list(roles.ROLES), format_func=roles.role_label,
-            accept_new_options=True, width="medium",
+            accept_new_options=True, width=170,
             help="Buying roles. You may also type your CRM's words, e.g. Economic Buyer or "
                  "Champion: they are translated on save."),
         "influence": st.column_config.SelectboxColumn(
-            label["influence"], options=list(roles.INFLUENCE_LEVELS), default="medium"),
+            label["influence"], options=list(roles.INFLUENCE_LEVELS), default="medium",
+            required=True, width=88),
         "stance": st.column_config.SelectboxColumn(
             label["stance"], options=list(roles.STANCE_LABELS.values()), default="neutral",
+            required=True, width=100,  # required: the list offers no blank
             help="How they feel about us: enemy, non-supporter, neutral, supporter, mentor"),
         "reports_to": st.column_config.SelectboxColumn(
-            label["reports_to"], options=names,
+            label["reports_to"], options=names, width=130,
             help="Their manager among this account's stakeholders (save a new person first "
                  "to pick them here)"),
-        "email": st.column_config.TextColumn(label["email"]),
+        "email": st.column_config.TextColumn(label["email"], width=170),
         "active": st.column_config.CheckboxColumn(
-            label["active"], default=True,
+            label["active"], default=True, width=70,
             help="Untick for someone who has left: their history stays, they cover no role"),
     }
 
@@ -94,7 +98,11 @@ def render_editor(account_id: int, people: pd.DataFrame, read_only: bool) -> Non
     """The editable stakeholder table with its Save button (disabled in read-only mode)."""
     table = editable_stakeholders(people)
     config = _column_config(sorted(table["name"].dropna().astype(str)))
-    order = list(store.STAKEHOLDER_EDIT_COLUMNS)
+    # Active beside the name: the caption asks to untick it, so it must be in view at 1440 px
+    # (the e-mail, least needed while editing, goes last and may scroll).
+    order = ["name", "active",
+             *[c for c in store.STAKEHOLDER_EDIT_COLUMNS if c not in ("name", "active", "email")],
+             "email"]
     # The key changes with every save, so the editor starts from the saved rows again.
     key = f"account_editor_{account_id}_{data.version()}"
     if read_only:

@@ -109,13 +109,23 @@ def test_single_threaded_is_judged_on_the_stale_days_analyse_is_given():
     assert quarter.accounts.loc[1, "stale_roles"] == ""
 
 
-def test_a_contact_summary_over_the_same_window_gives_the_same_answer_as_raw_engagements():
-    for days in (30, 90):
-        summary = coverage.contact_summary(CREW_TOUCHES, AS_OF, recent_days=days)
-        from_summary = coverage.analyse(CREW, summary, AS_OF, stale_days=days)
-        from_raw = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=days)
-        pd.testing.assert_frame_equal(from_summary.accounts, from_raw.accounts)
-        pd.testing.assert_frame_equal(from_summary.gaps, from_raw.gaps)
+@pytest.mark.parametrize("days", [30, 90])
+def test_a_contact_summary_over_the_same_window_gives_the_same_answer_as_raw_engagements(days):
+    summary = coverage.contact_summary(CREW_TOUCHES, AS_OF, recent_days=days)
+    from_summary = coverage.analyse(CREW, summary, AS_OF, stale_days=days)
+    from_raw = coverage.analyse(CREW, CREW_TOUCHES, AS_OF, stale_days=days)
+    pd.testing.assert_frame_equal(from_summary.accounts, from_raw.accounts)
+    pd.testing.assert_frame_equal(from_summary.gaps, from_raw.gaps)
+
+
+def test_contact_months_count_each_month_as_its_engagements():
+    # The store's contact months: one row per person and month, with the month's count.
+    months = pd.DataFrame({"account_id": [1, 1], "stakeholder_id": pd.array([7, 7], "Int64"),
+                           "date": [ago(5), ago(200)], "engagements": [4, 9]})
+    got = coverage.contact_summary(months, AS_OF)
+    assert got[["last_contact", "recent_engagements"]].values.tolist() == [
+        [pd.Timestamp(ago(5)), 4]]
+    assert coverage.threads(got)["single_threaded"].tolist() == [True]
 
 
 def test_contacts_counted_over_another_window_are_refused_not_misread():
@@ -216,7 +226,7 @@ def test_who_to_add_first_names_the_roles_that_weigh_most(monkeypatch):
 
 
 def test_coverage_score_weighs_roles_and_halves_stale_ones():
-    got = coverage.coverage_scores(PEOPLE, TOUCHES, AS_OF)
+    got = coverage.analyse(PEOPLE, TOUCHES, AS_OF).accounts["coverage_score"]
     # Charlie: decision maker 30 and buyer 30 stale (half), user 15 never met (half), the
     # influencer has left, no ambassador: 15 + 15 + 7.5. Foxtrot: nobody active -> 0.
     expected = pd.Series([100.0, 100.0, 37.5, 100.0, 0.0],
@@ -232,8 +242,8 @@ def test_role_weights_sum_to_100_with_decision_maker_and_buyer_weighing_most():
 
 
 def test_a_longer_stale_threshold_makes_old_contacts_count_fully():
-    got = coverage.coverage_scores(PEOPLE[PEOPLE["account_id"] == 3], TOUCHES, AS_OF,
-                                   stale_days=365)
+    got = coverage.analyse(PEOPLE[PEOPLE["account_id"] == 3], TOUCHES, AS_OF,
+                           stale_days=365).accounts["coverage_score"]
     assert got.to_dict() == {3: 30 + 30 + 7.5}  # the user was never met: still stale
 
 
@@ -246,7 +256,7 @@ def test_an_account_with_no_stakeholders_scores_zero_and_misses_every_role():
 
 
 def test_empty_inputs_give_an_empty_score():
-    got = coverage.coverage_scores(PEOPLE.iloc[:0], TOUCHES.iloc[:0], AS_OF)
+    got = coverage.analyse(PEOPLE.iloc[:0], TOUCHES.iloc[:0], AS_OF).accounts["coverage_score"]
     assert got.empty and got.name == "coverage_score"
 
 
@@ -397,32 +407,62 @@ def gap(account_id, kind, role=None):
     return row.iloc[0][["gap", "who", "next_step"]].tolist()
 
 
-def test_each_gap_says_in_plain_words_what_to_do_next():
-    assert gap(2, "single_threaded") == [
+@pytest.mark.parametrize(("account_id", "kind", "role", "expected"), [
+    (2, "single_threaded", None, [
         "Single-threaded", "Pia",
-        "All 3 contacts in the last 90 days were with Pia. Ask them to bring a colleague."]
-    assert gap(3, "missing", "ambassador") == [
+        "All 3 contacts in the last 90 days were with Pia. Ask them to bring a colleague."]),
+    (3, "missing", "ambassador", [
         "No ambassador", "",
         "Who in Logistics already likes us? Yara (supporter) could be one: ask them to speak up "
-        "for us."]
-    assert gap(3, "missing", "influencer") == [
+        "for us."]),
+    (3, "missing", "influencer", [
         "No influencer", "",
         "Who shapes the requirements (engineering, quality, IT)? Ask Yara who was involved in "
-        "the last decision."]
-    assert gap(3, "stale", "decision_maker") == [
+        "the last decision."]),
+    (3, "stale", "decision_maker", [
         "Decision maker gone quiet", "Xavi",
-        "No contact with Xavi for 200 days: book a meeting or a call."]
-    assert gap(3, "stale", "user") == [
-        "User gone quiet", "Yara", "No contact with Yara on record: book a meeting or a call."]
-    assert gap(5, "hostile", "decision_maker") == [
-        "Hostile decision maker", "Eve (enemy)",
-        "Eve (enemy) is against us. Find out what went wrong, and ask Hal how to win them over."]
-    assert gap(4, "missing", "decision_maker") == [
+        "No contact with Xavi for 200 days: book a meeting or a call."]),
+    (3, "stale", "user", [
+        "User gone quiet", "Yara", "No contact with Yara on record: book a meeting or a call."]),
+    (5, "hostile", "decision_maker", [
+        "Decision maker against us", "Eve (enemy)",
+        "Eve (enemy) is against us. Find out what went wrong, and ask Hal how to win them over."]),
+    (5, "hostile", "buyer", [
+        "Buyer against us", "Finn (non-supporter)",
+        "Finn (non-supporter) is against us. Find out what went wrong, and ask Hal how to win "
+        "them over."]),
+    (4, "missing", "decision_maker", [
         "No decision maker", "",
-        "Find out who makes the final call, usually at the executive board."]
-    assert gap(4, "missing", "ambassador") == [
+        "Find out who makes the final call, usually at the executive board."]),
+    (4, "missing", "ambassador", [
         "No ambassador", "",
-        "Nobody is a supporter yet: who already likes working with us? Start with the users."]
+        "Nobody is a supporter yet: who already likes working with us? Start with the users."]),
+])
+def test_each_gap_says_in_plain_words_what_to_do_next(account_id, kind, role, expected):
+    assert gap(account_id, kind, role) == expected
+
+
+def test_the_wording_table_words_every_kind_of_gap_for_every_role_with_and_without_an_ally():
+    table = coverage._wording_table()
+    keys = set(zip(table["kind"], table["role"], table["with_ally"], strict=True))
+    roles = [*coverage.ROLES]
+    expected = {(k, r, a) for k in ("missing", "stale", "hostile") for r in roles
+                for a in (True, False)} | {("single_threaded", "", a) for a in (True, False)}
+    assert keys == expected
+    assert len(table) == len(expected)  # one wording per key, no doubles
+
+
+def test_editing_the_wording_table_changes_the_text_and_nothing_else(monkeypatch):
+    before = report().gaps
+    wording = tuple(
+        (k, r, a, g, "Call {covered_by} today." if k == "stale" else s)
+        for k, r, a, g, s in coverage.GAP_WORDING)
+    monkeypatch.setattr(coverage, "GAP_WORDING", wording)
+    after = report().gaps
+    stale = after["kind"] == "stale"
+    assert after.loc[stale, "next_step"].tolist() == ["Call Xavi today.", "Call Xavi today.",
+                                                      "Call Yara today."]
+    pd.testing.assert_frame_equal(after[~stale], before[~stale])
 
 
 def test_a_single_thread_gap_names_who_else_to_call():
@@ -479,13 +519,49 @@ def test_role_matrix_shows_roles_by_people_with_status_and_last_contact():
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
+@pytest.mark.parametrize(("stance", "met_days_ago", "status"), [
+    (-1, 0, "Non-supporter"),
+    (-2, 0, "Enemy"),
+    (-1, 120, "Non-supporter, gone quiet"),
+    (-2, 120, "Enemy, gone quiet"),
+    (0, 120, "Gone quiet"),
+    (0, 0, "Covered"),
+])
+def test_a_role_against_us_is_labelled_by_its_stance_word(stance, met_days_ago, status):
+    crew = people((1, 1, "Al", "decision_maker", stance))
+    met = coverage.contact_summary(touches((1, 1, met_days_ago)), AS_OF)
+    got = coverage.role_matrix(crew, coverage.role_coverage(crew, met, AS_OF))
+    assert got["status"].iloc[0] == status
+
+
+def test_roles_in_contact_count_only_the_roles_not_gone_quiet():
+    summary = report().accounts
+    assert summary["roles_covered"].to_dict() == {1: 5, 2: 5, 3: 3, 4: 0, 5: 5, 6: 0}
+    assert summary["roles_in_contact"].to_dict() == {1: 5, 2: 5, 3: 0, 4: 0, 5: 5, 6: 0}
+
+
+@pytest.mark.parametrize(("first_met_days_ago", "new"), [
+    (0, True), (89, True), (90, True), (91, False), (400, False)])
+def test_a_stakeholder_first_met_within_a_quarter_is_new(first_met_days_ago, new):
+    met = touches((1, 7, first_met_days_ago), (1, 7, 0), (1, None, 3), (1, 8, 500), (1, 8, 1))
+    assert coverage.new_people(met, AS_OF).tolist() == ([7] if new else [])
+
+
+def test_the_role_matrix_marks_new_people_in_their_column_heading():
+    crew = people((1, 1, "Ann", "decision_maker", 1), (2, 1, "Bo", "buyer", 1))
+    met = coverage.contact_summary(touches((1, 1, 0), (1, 2, 1)), AS_OF)
+    got = coverage.role_matrix(crew, coverage.role_coverage(crew, met, AS_OF), new=[1])
+    assert got.columns.tolist()[4:] == ["Ann (new)", "Bo"]
+    assert got["Ann (new)"].tolist() == [True, False, False, False, False]
+
+
 def test_role_matrix_marks_hostile_roles_and_keeps_a_person_called_like_a_column_apart():
     crew = people((1, 1, "status", "decision_maker", -1), (2, 1, "Bo", "buyer", 1))
     met = coverage.contact_summary(touches((1, 1, 0), (1, 2, 1)), AS_OF)
     got = coverage.role_matrix(crew, coverage.role_coverage(crew, met, AS_OF))
     assert got.columns.tolist() == ["role", "status", "covered_by", "last_contact", "status ",
                                     "Bo"]
-    assert got["status"].tolist()[:2] == ["Hostile", "Covered"]
+    assert got["status"].tolist()[:2] == ["Non-supporter", "Covered"]
     assert got["last_contact"].tolist()[:2] == ["today", "yesterday"]
 
 

@@ -77,12 +77,14 @@ def test_band_counts_give_every_band_even_when_empty():
 def test_coverage_measure_weighs_roles_and_halves_stale_ones_and_knowing_nobody_scores_0():
     # Ann (decision maker and buyer) met 26 days before the end of October: 30 + 30; Ben
     # (influencer) never met: half of 15; Cat left: her user role is not covered.
-    cov = health.coverage_measure(DATA.stakeholders, DATA.contacts, date(2026, 10, 31), IDS)
+    cov, single = health.coverage_measure(DATA.stakeholders, DATA.contacts, date(2026, 10, 31),
+                                          IDS)
     assert cov.to_dict() == {1: 67.5, 2: 7.5, 3: 0.0}
+    assert single.to_dict() == {1: False, 2: False, 3: False}  # one touch is not a thread
 
 
 def test_coverage_measure_counts_only_contact_up_to_the_day():
-    cov = health.coverage_measure(DATA.stakeholders, DATA.contacts, date(2026, 9, 30), IDS)
+    cov, _ = health.coverage_measure(DATA.stakeholders, DATA.contacts, date(2026, 9, 30), IDS)
     assert cov[1] == 37.5  # Ann last met in June by then: every role stale
 
 
@@ -331,3 +333,74 @@ def test_at_risk_lists_red_slipped_and_yellow_declining_accounts_lowest_first():
          "Watch, and declining: Engagements down 50% on the quarter before: 8 → 4",
          "Slipped from Healthy to Watch"], index=[1, 3, 2], name="why"), check_dtype=False)
     assert health.at_risk(change, accounts).index.tolist() == [1, 2]
+
+
+# --- single-threaded accounts are capped at Watch --------------------------------------------
+
+
+def single_threaded_account(touches_with_ann: int) -> health.HealthData:
+    """Account 1 known well (every role, supporters, surveyed, cadence kept), but the last
+    quarter's contacts were all with Ann (contact months: a row per person and month with
+    the month's count)."""
+    accounts = pd.DataFrame({"is_key": [True], "cadence_per_quarter": [3]},
+                            index=pd.Index([1], name="account_id"))
+    people = pd.DataFrame({
+        "stakeholder_id": [11, 12], "account_id": [1, 1], "name": ["Ann", "Ben"],
+        "roles": ["decision_maker;buyer", "influencer;user;ambassador"],
+        "influence": ["high", "high"], "stance": [2, 2], "active": [True, True]})
+    contact_months = pd.DataFrame({
+        "account_id": [1, 1], "stakeholder_id": [12, 11],
+        "month": [M("2026-05-01"), OCT], "engagements": [1, touches_with_ann],
+        "last_contact": pd.to_datetime(["2026-05-10", "2026-10-20"])})
+    touches = pd.DataFrame({"account_id": [1], "month": [OCT], "engagements": [9]})
+    months = pd.date_range("2026-04-01", "2026-10-01", freq="MS")
+    account_months = pd.DataFrame({"account_id": 1, "month": months, "revenue": 100.0,
+                                   "satisfaction": 9.0})
+    return health.health_data(accounts, people, contact_months, touches, account_months)
+
+
+@pytest.mark.parametrize(("touches_with_ann", "single", "score", "band"), [
+    (2, False, 91, "green"),  # two touches say little: not single-threaded, Healthy
+    (3, True, 74, "yellow"),  # three, all with Ann: Watch at best
+    (9, True, 74, "yellow"),
+])
+def test_a_single_threaded_account_scores_watch_at_best(touches_with_ann, single, score, band):
+    h = health.health_as_of(single_threaded_account(touches_with_ann), OCT).loc[1]
+    assert bool(h["single_threaded"]) is single
+    assert (health.points(h["score"]), h["band"]) == (score, band)
+    assert bool(h["capped"]) is single
+    assert ("capped at 74: single-threaded" in health.explain(h)) is single
+
+
+def test_the_cap_is_named_as_what_moved_the_score():
+    data = single_threaded_account(4)
+    history = health.health_history(data, [M("2026-05-01"), M("2026-06-01")])
+    moved = health.score_change(history, M("2026-06-01"))["moved_by"].iloc[0]
+    assert "Single-threaded" not in moved  # nobody met lately in May or June: no thread
+    history = health.health_history(data, [SEP, OCT])
+    change = health.score_change(history, OCT).iloc[0]
+    assert change["moved_by"].startswith("Single-threaded (capped at 74)")
+    assert change["band"] == "yellow"
+    both = single_threaded_account(4)
+    both = health.HealthData(both.accounts, both.stakeholders, pd.concat([
+        both.contacts, both.contacts[both.contacts["stakeholder_id"] == 11].assign(
+            month=SEP, date=M("2026-09-20"))]),
+        pd.concat([both.touches, both.touches.assign(month=SEP)]), both.account_months)
+    change = health.score_change(health.health_history(both, [SEP, OCT]), OCT).iloc[0]
+    assert change["change"] == 0
+    assert change["moved_by"] == "Still single-threaded (capped at 74)"
+
+
+def test_health_data_keeps_the_accounts_and_the_months_asked_for():
+    d = health.health_data(DATA.accounts, DATA.stakeholders,
+                           pd.DataFrame({"account_id": [1, 2, 1], "stakeholder_id": [11, 21, 11],
+                                         "month": [M("2025-01-01"), OCT, OCT],
+                                         "engagements": [1, 1, 2],
+                                         "last_contact": [M("2025-01-09"), M("2026-10-02"),
+                                                          M("2026-10-05")]}),
+                           DATA.touches, DATA.account_months, first_month=OCT, account_ids=[1])
+    assert d.accounts.index.tolist() == [1]
+    assert d.stakeholders["stakeholder_id"].tolist() == [11, 12, 13]
+    assert d.contacts["date"].tolist() == [M("2026-10-05")]  # Jan 2025 is before Jan 2026
+    assert d.touches["engagements"].tolist() == [10, 2, 1, 2]
+    assert set(d.account_months["account_id"]) == {1}

@@ -76,7 +76,7 @@ def test_a_link_opens_the_account_with_profile_roles_gaps_map_and_editor(demo_db
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Key account"].startswith("Since ")
     assert metrics["People met, last 90 days"] == "1"
-    assert "Single-threaded" in at.warning[0].value
+    assert any("Single-threaded" in w.value for w in at.warning)
     matrix = role_matrix(at)
     assert matrix["role"].tolist() == ["Decision maker", "Buyer", "Influencer", "User",
                                        "Ambassador"]
@@ -89,6 +89,22 @@ def test_a_link_opens_the_account_with_profile_roles_gaps_map_and_editor(demo_db
     assert at.button(key="account_save").label == "Save stakeholders"
 
 
+def test_the_single_threaded_account_counts_only_roles_in_contact_and_is_not_healthy(demo_db):
+    at = run(account=str(account_id(demo_db, demo.STORY_SINGLE_THREADED)))
+    assert not at.exception
+    statuses = role_matrix(at)["status"]
+    in_touch = int((statuses == "Covered").sum())
+    assert in_touch < 5 and (statuses == "Gone quiet").any()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Roles in contact"] == f"{in_touch} of 5"
+    quiet = int(statuses.str.lower().str.endswith("gone quiet").sum())
+    assert any(c.value == f"5 of 5 known, {quiet} gone quiet" for c in at.caption)
+    # Health and its headline say the single thread is a risk: Watch at best.
+    assert int(metrics["Health score"].split(" / ")[0]) <= 74
+    assert any(":orange-badge[" in m.value and "Watch" in m.value for m in at.markdown)
+    assert any("capped at 74: single-threaded" in unescaped(m.value) for m in at.markdown)
+
+
 def test_choosing_another_account_updates_title_and_link(demo_db):
     at = run()
     castellan = account_id(demo_db, demo.STORY_DEMOTION)
@@ -96,14 +112,25 @@ def test_choosing_another_account_updates_title_and_link(demo_db):
     assert not at.exception
     assert at.title[0].value == demo.STORY_DEMOTION
     assert at.query_params["account"] == str(castellan)
-    assert any("Hostile decision maker" in g for g in gap_lines(at))
+    assert any("Decision maker against us" in g for g in gap_lines(at))
 
 
-@pytest.mark.parametrize("wanted", ["99999", "abc", ""])
-def test_an_unknown_account_in_the_link_is_a_warning_not_a_traceback(demo_db, wanted):
+@pytest.mark.parametrize(("wanted", "why"), [
+    ("99999", "which does not exist"),
+    ("abc", "which is not an account number"),
+    ("", "which is not an account number"),
+    ("²", "which is not an account number"),  # isdigit() is true for these, int() fails
+    ("³", "which is not an account number"),
+    ("①", "which is not an account number"),
+    ("١٢", "which is not an account number"),  # Arabic-Indic digits: int() takes them
+    ("-3", "which is not an account number"),
+    ("9" * 30, "which is not an account number"),
+])
+def test_an_unknown_account_in_the_link_is_a_warning_not_a_traceback(demo_db, wanted, why):
     at = run(account=wanted)
     assert not at.exception
-    assert "does not exist" in unescaped(at.warning[0].value)
+    warning = unescaped(at.warning[0].value)
+    assert why in warning and warning.endswith("Choose an account in the box above.")
     assert at.title[0].value == "Account"
 
 
@@ -168,7 +195,7 @@ def test_a_stakeholder_name_with_html_shows_as_text(writable_demo_db):
     assert not at.exception
     assert XSS in role_matrix(at).columns  # the matrix names them, as text
     assert XSS in at.data_editor[0].value["name"].tolist()
-    hostile = [m for m in at.markdown if "Hostile decision maker" in m.value]
+    hostile = [m for m in at.markdown if "Decision maker against us" in m.value]
     assert len(hostile) == 1
     assert "\\<script\\>alert\\(1\\)\\</script\\>" in hostile[0].value  # escaped Markdown
     assert not any(m.allow_html for m in at.markdown)

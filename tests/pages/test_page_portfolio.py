@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from demo_portfolio import DEMO_TODAY, key_account_health
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, health, portfolio, store
@@ -51,7 +52,12 @@ def test_portfolio_counts_key_accounts_per_health_band(demo_db, fixed_today):
     metrics = {m.label: m for m in at.metric}
     for band, label in health.BAND_LABELS.items():
         assert metrics[label].value == f"{expected.get(band, 0):,}"
-        assert metrics[label].delta == f"{expected.get(band, 0) - before.get(band, 0)}"
+        moved = expected.get(band, 0) - before.get(band, 0)
+        assert metrics[label].delta == (f"{moved:+d}" if moved else "No change")
+        assert metrics[label].proto.delta_description == "on last month"
+        good = (moved > 0) == (band == "green")
+        colour = "GRAY" if not moved else "GREEN" if good else "RED"
+        assert MetricProto.MetricColor.Name(metrics[label].proto.color) == colour
     shown = sum(int(metrics[label].value) for label in health.BAND_LABELS.values())
     assert shown == len(key) == int(store.load_accounts(db.make_engine(demo_db))["is_key"].sum())
     assert expected.get("yellow", 0) >= 1  # the demo is not all green: Helios is slipping

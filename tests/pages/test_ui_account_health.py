@@ -8,6 +8,7 @@ import pytest
 from demo_portfolio import DEMO_TODAY
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from kamdash import db, demo, store
@@ -57,7 +58,12 @@ def test_health_shows_score_band_reason_and_change_for_the_declining_account(dem
     assert not at.exception and not at.error
     score = next(m for m in at.metric if m.label == "Health score")
     assert re.fullmatch(r"\d{1,3} / 100", score.value)
-    assert score.delta.endswith("since September")
+    assert score.proto.delta_description == "since September"
+    # Declining over the quarter: a rise since last month must not show green beside it.
+    assert score.delta == "No change" or re.fullmatch(r"[+-]\d+", score.delta)
+    assert MetricProto.MetricColor.Name(score.proto.color) == "GRAY"
+    assert any(w.value.replace("\\", "").startswith("Declining: Engagements down")
+               for w in at.warning)
     texts = [m.value for m in at.markdown]
     badge = next(t for t in texts if "-badge[" in t)
     band = re.search(r"(At risk|Watch|Healthy)\]", badge).group(1)
@@ -218,18 +224,18 @@ def test_the_kam_agrees_a_cadence_for_the_account_and_the_page_shows_it(writable
     assert "against 6 per quarter (key-account default)" in cadence_line(at)
 
 
-def test_a_cadence_out_of_range_gets_a_message_and_nothing_is_written(writable_demo_db):
+@pytest.mark.parametrize("bad", [120, -1])
+def test_a_cadence_out_of_range_gets_a_message_and_nothing_is_written(writable_demo_db, bad):
     acc = account_id(writable_demo_db, demo.STORY_DECLINING)
     before = written(writable_demo_db)
     at = run(acc)
-    for bad in (120, -1):
-        at.number_input(key=cadence_key(acc)).set_value(bad)
-        at = save_cadence(at)
-        assert not at.exception and not at.success
-        assert [e.value for e in at.error] == [plain(
-            f"Nothing was saved: the cadence '{bad}' is not a whole number of touches per "
-            "quarter from 0 to 90 (leave it empty for the default).")]
-        assert at.number_input(key=cadence_key(acc)).value == bad  # kept, to be fixed
+    at.number_input(key=cadence_key(acc)).set_value(bad)
+    at = save_cadence(at)
+    assert not at.exception and not at.success
+    assert [e.value for e in at.error] == [plain(
+        f"Nothing was saved: the cadence '{bad}' is not a whole number of touches per "
+        "quarter from 0 to 90 (leave it empty for the default).")]
+    assert at.number_input(key=cadence_key(acc)).value == bad  # kept, to be fixed
     assert written(writable_demo_db) == before and cadence_of(writable_demo_db, acc) is None
 
 

@@ -146,12 +146,20 @@ TOUCH_COLUMNS = ["account_id", "touches", "previous_touches", "last_touch"]
 def test_load_touches_counts_the_window_and_the_one_before(db):
     df = store.load_touches(db, date(2026, 3, 31), 60, kinds=None)
     assert list(df.columns) == [*TOUCH_COLUMNS, "engagements", "previous_engagements"]
-    # window (Jan 30, Mar 31]; before (Nov 30, Jan 30]
+    # window [Jan 30, Mar 31]; before [Nov 29, Jan 29]
     assert rows(df[TOUCH_COLUMNS]) == [(1, 2, 2, M("2026-03-02")), (2, 1, 0, M("2026-03-31")),
                                        (3, 0, 1, M("2025-12-31"))]
     # Every account has a row: Birch's only engagement comes after the day (never touched).
     assert rows(store.load_touches(db, date(2026, 1, 10), 30, kinds=None)[TOUCH_COLUMNS]) == [
         (1, 1, 0, M("2026-01-05")), (2, 0, 0, pd.NaT), (3, 1, 0, M("2025-12-31"))]
+
+
+def test_a_touch_exactly_the_window_ago_is_in_the_window_as_days_since_says(db):
+    # Acme's March 2 e-mail is 30 days before April 1: "30 days since the last touch" and one
+    # of the touches "in the last 30 days". The window before is Jan 31 - Mar 1 (31 days).
+    df = store.load_touches(db, date(2026, 4, 1), 30, kinds=None)
+    assert rows(df[TOUCH_COLUMNS]) == [(1, 1, 1, M("2026-03-02")), (2, 1, 0, M("2026-03-31")),
+                                       (3, 0, 0, M("2025-12-31"))]
 
 
 def test_load_touches_counts_real_contact_only_by_default_not_e_mails(db):
@@ -160,7 +168,7 @@ def test_load_touches_counts_real_contact_only_by_default_not_e_mails(db):
     assert rows(store.load_touches(db, date(2026, 3, 31), 60)) == [
         (1, 1, 2, M("2026-01-31"), 2, 2), (2, 1, 0, M("2026-03-31"), 1, 0),
         (3, 0, 1, M("2025-12-31"), 0, 1)]
-    # Windows (Mar 1, Mar 31] and (Jan 30, Mar 1]. The last touch is found however far back
+    # Windows [Mar 1, Mar 31] and [Jan 29, Feb 28]. The last touch is found however far back
     # it lies: Cedar's call is before both windows.
     assert rows(store.load_touches(db, date(2026, 3, 31), 30)) == [
         (1, 0, 1, M("2026-01-31"), 1, 1), (2, 1, 0, M("2026-03-31"), 1, 0),
