@@ -11,6 +11,7 @@ import pytest
 from import_helpers import TODAY, imp, rejected, rows_of, snapshot
 
 from kamdash import io, store
+from kamdash.identity import LOCAL
 from kamdash.models import Account, Engagement, Rating, Stakeholder
 
 DAY = date(2025, 1, 1)
@@ -273,7 +274,7 @@ def test_clear_all_empties_every_table_keeps_the_schema_and_moves_the_version(en
     seed(engine, engagements=[dict(stakeholder_id=1, summary="", sentiment=0)],
          ratings=[dict(value=5)])
     version = store.data_version(engine)
-    assert store.clear_all(engine) == {
+    assert store.clear_all(engine, actor=LOCAL) == {
         "manager": 0, "account": 2, "rating": 1, "stakeholder": 2, "engagement": 1,
         "account_month": 0, "scenario": 0, "designation": 0}
     assert all(rows == [] for table, rows in snapshot(engine).items() if table != "meta")
@@ -286,7 +287,7 @@ def test_clear_all_is_refused_in_read_only_mode(engine, monkeypatch):
     before = snapshot(engine)
     monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
     with pytest.raises(store.ReadOnlyError):
-        store.clear_all(engine)
+        store.clear_all(engine, actor=LOCAL)
     assert snapshot(engine) == before
 
 
