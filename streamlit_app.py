@@ -11,13 +11,14 @@ from kamdash.ui.read_only import sidebar_notice
 st.set_page_config(page_title="kamdash · Key accounts", page_icon="🎯", layout="wide")
 
 # With [auth] in secrets, nothing but the sign-in page until someone has signed in.
-if not identity.local_mode() and not st.user.is_logged_in:
+if not identity.local_mode() and not st.user.get("is_logged_in"):
     st.navigation([st.Page(identity.sign_in_page, title="Sign in", url_path="sign-in")],
                   position="hidden").run()
     st.stop()
 problem = database_problem()
 if problem:  # unreachable or not set up: say so once, instead of a traceback on every page
-    st.navigation([st.Page(lambda: None, title="kamdash", url_path="start")], position="hidden")
+    st.navigation([st.Page(lambda: None, title="Database problem", url_path="start")],
+                  position="hidden")
     st.error(problem, icon=":material/database:")
     st.stop()
 gate = identity.gate()

@@ -29,10 +29,12 @@ who = c1.selectbox("Who", [None, *sorted(everything["actor"].unique(),
 account = c2.selectbox("Account", [None, *accounts.sort_values("name").index.tolist()],
                        format_func=lambda a: "Every account" if a is None
                        else str(accounts.loc[a, "name"]), key="activity_account")
+# The latest day is the last change's when that lies after kamdash's today (KAMDASH_TODAY).
 first = min(everything["at"].min().date(), today)
-days = c3.date_input("Between", value=(max(first, today - timedelta(days=90)), today),
-                     min_value=first, max_value=max(today, everything["at"].max().date()),
-                     key="activity_days", help="First and last day, both included")
+last = max(today, everything["at"].max().date())
+days = c3.date_input("Between", value=(max(first, last - timedelta(days=90)), last),
+                     min_value=first, max_value=last, key="activity_days",
+                     help="First and last day, both included")
 since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (None, None)
 entries = audit(actor=who, account_id=account, since=since, until=until)
 if entries.empty:

@@ -24,7 +24,8 @@ def run() -> AppTest:
 
 
 def shown(at: AppTest):
-    return at.dataframe(key="activity_table").value
+    (table,) = [d.value for d in at.dataframe]  # dataframes carry no key to find them by
+    return table
 
 
 def test_the_page_lists_the_last_90_days_newest_first(demo_db):
@@ -32,7 +33,7 @@ def test_the_page_lists_the_last_90_days_newest_first(demo_db):
     assert not at.exception and at.title[0].value == "Activity"
     table = shown(at)
     audit = store.load_audit(db.make_engine(demo_db), since=DEMO_TODAY - timedelta(days=90),
-                             until=DEMO_TODAY)
+                             until=DEMO_TODAY)  # the demo's trail ends on its today
     assert table["id"].tolist() == audit["id"].tolist() and len(table) > 20
     assert set(table["what"]) >= {"Added engagement", "Changed stakeholder"}
 

@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 from kamdash import db, store
 
 PAGE = str(Path(__file__).parents[2] / "pages" / "my_accounts.py")
-APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 40,
         "client_id": "c", "client_secret": "s",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
@@ -32,7 +31,7 @@ def test_a_kam_sees_their_own_accounts_key_accounts_first(demo_db):
     mine = accounts[accounts["manager"] == "Jonas Weber"]
     at = run("jonas.weber@kamdash.example")
     assert not at.exception
-    table = at.dataframe(key="my_accounts_table").value
+    (table,) = [d.value for d in at.dataframe]
     assert sorted(table["name"]) == sorted(mine["name"])
     assert table["is_key"].tolist() == sorted(table["is_key"], reverse=True)
     assert at.metric[0].value == str(len(mine))
