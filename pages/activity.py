@@ -32,7 +32,7 @@ account = c2.selectbox("Account", [None, *accounts.sort_values("name").index.tol
 # The latest day is the last change's when that lies after kamdash's today (KAMDASH_TODAY).
 first = min(everything["at"].min().date(), today)
 last = max(today, everything["at"].max().date())
-days = c3.date_input("Between", value=(max(first, last - timedelta(days=90)), last),
+days = c3.date_input("Between", value=(max(first, today - timedelta(days=90)), last),
                      min_value=first, max_value=last, key="activity_days",
                      help="First and last day, both included")
 since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (None, None)
