@@ -42,7 +42,7 @@ st.dataframe(
     table.assign(account=account_links(table.index.to_series(), table["name"]),
                  band=table["band"].map(health.BAND_LABELS),
                  score=health.points(table["score"]),
-                 key=table["is_key"].map({True: "Key account", False: ""}),
+                 key=table["is_key"].map({True: "Key", False: ""}),
                  cadence=table["touches"].astype("Int64").astype(str) + " of "
                  + table["target"].round(0).astype("Int64").astype(str),
                  behind=table["behind"].map({True: "Behind", False: "On track"})),
@@ -51,14 +51,15 @@ st.dataframe(
                   "behind", "days_since_touch"],
     column_config={
         "account": account_link_column("Account", help="Open the account"),
-        "key": "Status",
+        "key": st.column_config.TextColumn("Status", width="small",
+                                           help="Key: on today's key-account list"),
         "score": st.column_config.ProgressColumn("Health", min_value=0, max_value=100,
                                                  format="%d"),
         "band": "Band",
         "change": st.column_config.NumberColumn("Change on last month", format="%+d"),
         "gaps": st.column_config.NumberColumn("Gaps", help="Relationship gaps: buying roles "
                                               "missing, gone quiet or hostile"),
-        "worst_gap": st.column_config.TextColumn("Worst gap", width="large"),
+        "worst_gap": st.column_config.TextColumn("Worst gap", width="medium"),
         "cadence": st.column_config.TextColumn(
             "Touches / agreed", help=f"Touches in the last {engagement.CADENCE_WINDOW_DAYS} "
                                      "days against the agreed cadence per quarter"),
