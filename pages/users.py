@@ -25,7 +25,8 @@ if not actor.at_least(UserRole.ADMIN):
 if local_mode():
     st.info("Local mode: nobody signs in yet, so these users only matter once sign-in is set "
             "up (see the README).", icon=":material/laptop:")
-st.markdown("\n".join(f"- **{role}**: {words}" for role, words in ROLE_WORDS.items()))
+st.markdown("\n".join(f"- `{role}`: {words.split(': ', 1)[1]}"
+                      for role, words in ROLE_WORDS.items()))
 
 users = store.load_users(data.engine())
 managers = data.managers()
