@@ -16,8 +16,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 ## Serve the app; the first start creates data/kamdash.db and seeds the demo portfolio.
+## Local mode (no [auth] in .streamlit/secrets.toml: nobody signs in, every right) listens on
+## 127.0.0.1 only; with sign-in configured it listens on every interface (TLS: a reverse proxy).
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run streamlit_app.py
+	$(PY) -m streamlit run streamlit_app.py --server.address \
+	  $$(grep -qsE '^[[:space:]]*\[auth[].]' .streamlit/secrets.toml && echo 0.0.0.0 || echo 127.0.0.1)
 
 ## The whole suite (browser tests skip with a reason when Chromium is missing).
 test: $(VENV)/.dev

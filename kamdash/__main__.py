@@ -1,4 +1,8 @@
-"""The command line: ``python -m kamdash demo|import|export|clear|bench ...``.
+"""The command line: ``python -m kamdash [--as EMAIL] demo|import|export|clear|users|bench``.
+
+Every write acts as someone: ``--as EMAIL`` (an active kamdash user), or the local user (every
+right) when sign-in is not set up (no ``[auth]`` in .streamlit/secrets.toml); the store checks
+their rights and signs the audit trail with their e-mail.
 
 Every failure is one line on stderr and an exit code, never a traceback: 1 when kamdash
 refuses (a rejected file, read-only mode), 2 for a usage or environment problem (a file that
@@ -16,8 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from kamdash import db, fields, files, settings, store
+from kamdash.identity import LOCAL, Actor, Refused, UserRole, require_role
 
-EXIT_REFUSED = 1  # kamdash said no: a rejected file, read-only mode
+EXIT_REFUSED = 1  # kamdash said no: a rejected file, read-only mode, a right you lack
 EXIT_USAGE = 2  # the command cannot run as given: a path, the database, a missing --yes
 
 
@@ -30,6 +35,9 @@ class _Failure(Exception):
 
 
 # --- the database ---------------------------------------------------------------------------
+
+
+_OPENED: list[Engine] = []  # every engine a command opened; main() closes them at the end
 
 
 def _open(write: bool) -> Engine:
@@ -46,9 +54,11 @@ def _open(write: bool) -> Engine:
     try:
         if write:
             engine = db.make_engine(url)
+            _OPENED.append(engine)
             db.create_schema(engine)
             return engine
         engine = db.make_engine(url, read_only=True)
+        _OPENED.append(engine)
         from kamdash import migrations
 
         current, head = migrations.current_revision(engine), migrations.head_revision()
@@ -90,6 +100,21 @@ def _not_set_up(current: str | None, head: str) -> str:
             "does not migrate; start the app or run an import once to migrate it")
 
 
+def _actor(args: argparse.Namespace, engine: Engine) -> Actor:
+    """Who this command acts as: the active user ``--as`` names, else the local user when
+    sign-in is not set up; with sign-in set up, ``--as`` is required."""
+    if args.as_email:
+        actor = store.user_actor(engine, args.as_email)
+        if actor is None:
+            raise _Failure(f"{args.as_email} is not an active kamdash user; an admin adds "
+                           "users with `python -m kamdash users add`", EXIT_REFUSED)
+        return actor
+    if settings.sign_in_configured():
+        raise _Failure("sign-in is set up ([auth] in .streamlit/secrets.toml), so say who you "
+                       "are: python -m kamdash --as EMAIL ...")
+    return LOCAL
+
+
 # --- progress ---------------------------------------------------------------------------------
 
 
@@ -125,12 +150,15 @@ def _demo(args: argparse.Namespace) -> int:
     from kamdash import demo
 
     engine = _open(write=True)
+    actor = _actor(args, engine)
+    require_role(actor, UserRole.ADMIN, "replace the data with the demo")
     if not store.is_empty(engine) and not args.force:
         print(f"{db.display_url()} already holds data; add --force to replace it with the demo.",
               file=sys.stderr)
         return EXIT_REFUSED
     counts = demo.seed_demo(engine, n_accounts=args.accounts, seed=args.seed,
                             today=args.today or settings.today())
+    store.record_action(engine, actor, "create", "portfolio", "demo", counts)
     print(f"Demo portfolio written to {db.display_url()}:")
     for table, n in counts.items():
         print(f"  {table:<15} {n:>9,}")
@@ -145,9 +173,10 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
     engine = _open(write=True)
+    actor = _actor(args, engine)
     bar = _TerminalProgress()
     try:
-        result = store.import_file(engine, args.kind, content, path.name,
+        result = store.import_file(engine, args.kind, content, path.name, actor=actor,
                                    check_progress=bar.phase(f"Checking {path.name}"),
                                    progress=bar.phase(f"Importing {path.name}"))
     except fields.Rejected as exc:
@@ -169,10 +198,7 @@ def _export(args: argparse.Namespace) -> int:
         raise _Failure(f"cannot write {path}: the folder {path.parent} does not exist; "
                        "create it first (export writes into an existing folder only)")
     engine = _open(write=False)
-    try:
-        frame = store.export_rows(engine, args.kind)
-    finally:
-        engine.dispose()  # the last reader closing tidies SQLite's -wal and -shm files away
+    frame = store.export_rows(engine, args.kind)
     content = files.to_bytes(args.kind, frame, path.name)
     try:
         path.write_bytes(content)
@@ -190,7 +216,7 @@ def _clear(args: argparse.Namespace) -> int:
               "to keep, then run `python -m kamdash clear --yes` to confirm.", file=sys.stderr)
         return EXIT_USAGE
     engine = _open(write=True)
-    counts = store.clear_all(engine)
+    counts = store.clear_all(engine, _actor(args, engine))
     removed = ", ".join(f"{n:,} {table.replace('_', ' ')} row{'s' if n != 1 else ''}"
                         for table, n in counts.items() if n) or "nothing"
     print(f"Emptied {db.display_url()}: removed {removed}.")
@@ -198,6 +224,54 @@ def _clear(args: argparse.Namespace) -> int:
           "engagements. Start the app with KAMDASH_DEMO=0, or it seeds the demo into the "
           "empty database again.")
     return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        engine = _open(write=False)
+        users = store.load_users(engine)
+        if users.empty:
+            print("No users yet. Add the first admin with `python -m kamdash users add EMAIL "
+                  "--name NAME --role admin`, or name them in KAMDASH_ADMINS.")
+            return 0
+        for u in users.itertuples():
+            manager = "" if u.manager is None or u.manager != u.manager else u.manager
+            print(f"{u.email:<36} {u.name:<24} {u.role:<10} {manager:<20} "
+                  f"{'active' if u.active else 'deactivated'}")
+        return 0
+    engine = _open(write=True)
+    actor = _actor(args, engine)
+    try:
+        if args.action == "add":
+            manager_id = _manager_id(engine, args.manager)
+            store.add_user(engine, actor, args.email, args.name or args.email.split("@")[0],
+                           args.role, manager_id)
+            print(f"Added {args.email.lower()} as {args.role}.")
+        elif args.action == "set-role":
+            store.set_role(engine, actor, args.email, args.role)
+            print(f"{args.email.lower()} is now {args.role}.")
+        else:
+            store.deactivate_user(engine, actor, args.email)
+            print(f"{args.email.lower()} can no longer sign in; their history stays.")
+    except store.UserRejected as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+def _manager_id(engine: Engine, manager: str | None) -> int | None:
+    """The manager record named (by name or e-mail, any case) on the command line."""
+    if manager is None:
+        return None
+    managers = store.load_managers(engine)
+    wanted = manager.strip().casefold()
+    found = managers[(managers["name"].str.casefold() == wanted)
+                     | (managers["email"].str.casefold() == wanted)]
+    if len(found) != 1:
+        raise _Failure(f"{manager!r} names {'no' if found.empty else 'more than one'} manager "
+                       "record; give the manager's name or e-mail as the Engagement page "
+                       "lists them", EXIT_REFUSED)
+    return int(found.index[0])
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -217,6 +291,9 @@ def _iso_date(text: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kamdash", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL", default=None,
+                        help="act as this kamdash user (default: the local user, when "
+                             "sign-in is not set up)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="write the demo portfolio to KAMDASH_DATABASE_URL")
@@ -247,6 +324,22 @@ def main(argv: list[str] | None = None) -> int:
                    help="confirm: without it nothing is deleted")
     p.set_defaults(func=_clear)
 
+    p = sub.add_parser("users", help="list, add, change the role of, or deactivate users "
+                                     "(admins only, except list)")
+    actions = p.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every user with role, manager record and status")
+    a = actions.add_parser("add", help="invite someone (they sign in with this e-mail)")
+    a.add_argument("email")
+    a.add_argument("--name", help="display name (default: the e-mail's local part)")
+    a.add_argument("--role", default="viewer", choices=[r.value for r in UserRole])
+    a.add_argument("--manager", help="for a KAM: the manager record they are (name or e-mail)")
+    a = actions.add_parser("set-role", help="give a user another role")
+    a.add_argument("email")
+    a.add_argument("role", choices=[r.value for r in UserRole])
+    a = actions.add_parser("deactivate", help="stop a user signing in; their history stays")
+    a.add_argument("email")
+    p.set_defaults(func=_users)
+
     p = sub.add_parser("bench", help="time scoring, the Selection page and engagement trends")
     p.add_argument("--quick", action="store_true", help="small sizes only (a smoke test)")
     p.add_argument("--out", default="artifacts/bench.json", help="where to write the JSON")
@@ -259,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     except _Failure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except store.ReadOnlyError as exc:
+    except (store.ReadOnlyError, Refused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except SQLAlchemyError as exc:  # every write is one transaction: nothing was saved
@@ -276,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {type(exc).__name__}: {exc} (this is a bug in kamdash; please report "
               "it with the command you ran)", file=sys.stderr)
         return EXIT_REFUSED
+    finally:
+        # The last connection closing checkpoints SQLite's WAL into the file and removes the
+        # -wal and -shm files: the command leaves the database complete on its own.
+        while _OPENED:
+            _OPENED.pop().dispose()
 
 
 if __name__ == "__main__":

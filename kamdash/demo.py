@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, settings, store
+from kamdash import criteria, db, demo_audit, settings, store
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -468,6 +468,7 @@ def build_portfolio(
     ]
     accounts.sort(key=lambda a: a["id"])
     return {
+        **demo_audit.users_and_history(managers, accounts, stakeholders, engagements, today, seed),
         Manager: managers,
         Account: accounts,
         Rating: ratings,

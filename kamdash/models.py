@@ -220,3 +220,26 @@ class AuditEntry(SQLModel, table=True):
     account_id: int | None = Field(default=None, description="the account it belongs to")
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+# --- users and sign-in ---------------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """Someone who may sign in: their e-mail (stored lower-case, so unique whatever the case
+    the provider sends), display name, role (``kamdash.identity.UserRole``), the manager
+    record they are (a KAM's accounts are that manager's) and whether they may still sign in.
+    """
+
+    __tablename__ = "app_user"  # "user" is a reserved word in PostgreSQL
+    __table_args__ = (
+        CheckConstraint("role IN ('viewer', 'kam', 'leadership', 'admin')",
+                        name="ck_app_user_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, description="lower-case")
+    name: str
+    role: str = Field(default="viewer")
+    manager_id: int | None = Field(default=None, foreign_key="manager.id", ondelete="SET NULL")
+    active: bool = Field(default=True)

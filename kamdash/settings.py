@@ -24,7 +24,8 @@ from pathlib import Path
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "kamdash.db"
 
 # The variables ``load`` reads (tests unset them all, so a developer's own never leak in).
-VARIABLES = ("KAMDASH_DATABASE_URL", "KAMDASH_READ_ONLY", "KAMDASH_DEMO", "KAMDASH_TODAY")
+VARIABLES = ("KAMDASH_DATABASE_URL", "KAMDASH_READ_ONLY", "KAMDASH_DEMO", "KAMDASH_TODAY",
+             "KAMDASH_ADMINS", "KAMDASH_SIGNUP")
 
 TRUE_WORDS = ("1", "true", "yes", "on", "y")
 FALSE_WORDS = ("0", "false", "no", "off", "n")
@@ -41,6 +42,8 @@ class Settings:
     read_only: bool  # KAMDASH_READ_ONLY: every write is switched off
     demo: bool  # KAMDASH_DEMO: seed the demo into an empty database on first start
     fixed_today: date | None  # KAMDASH_TODAY: the day kamdash measures from, None: the clock
+    admins: frozenset[str] = frozenset()  # KAMDASH_ADMINS: e-mails that are admins on sign-in
+    signup: str | None = None  # KAMDASH_SIGNUP: "viewer" lets uninvited e-mails read
 
     def today(self) -> date:
         """The day kamdash measures from and dates business events by."""
@@ -89,7 +92,19 @@ def load(environ: Mapping[str, str]) -> Settings:
         read_only=parse_bool("KAMDASH_READ_ONLY", environ.get("KAMDASH_READ_ONLY"), False),
         demo=parse_bool("KAMDASH_DEMO", environ.get("KAMDASH_DEMO"), True),
         fixed_today=parse_day("KAMDASH_TODAY", environ.get("KAMDASH_TODAY")),
+        admins=frozenset(e.strip().lower() for e in _text(environ, "KAMDASH_ADMINS").split(",")
+                         if e.strip()),
+        signup=_signup(_text(environ, "KAMDASH_SIGNUP")),
     )
+
+
+def _signup(value: str) -> str | None:
+    if not value:
+        return None
+    if value.lower() == "viewer":
+        return "viewer"
+    raise SettingsError(f"KAMDASH_SIGNUP={value!r} is not understood: write viewer (uninvited "
+                        "e-mails may read), or leave it unset (they ask an admin for access)")
 
 
 @lru_cache(maxsize=8)
@@ -123,3 +138,35 @@ def demo_on_first_start() -> bool:
     """Seed the demo portfolio into an empty database when the app starts, unless KAMDASH_DEMO
     is off (for people who bring their own CRM data)."""
     return current().demo
+
+
+# --- sign-in and users (kamdash.store.users reads these at sign-in) --------------------------
+
+
+def admin_emails() -> frozenset[str]:
+    """E-mails that become admins the first time they sign in (KAMDASH_ADMINS, comma-
+    separated, any case): how a new deployment gets its first admin."""
+    return current().admins
+
+
+def signup_role() -> str | None:
+    """The role of a signed-in e-mail that is not a user yet: "viewer" when KAMDASH_SIGNUP is
+    viewer (anyone the provider lets in may read), else None (they are asked to get an
+    invitation from an admin). Nothing else is accepted: sign-up never grants writing."""
+    return current().signup
+
+
+def sign_in_configured(folder: str | os.PathLike | None = None) -> bool:
+    """True when the app's secrets (``.streamlit/secrets.toml`` in ``folder``, default the
+    working directory, or in the home folder) have an ``[auth]`` section: the app then asks
+    everyone to sign in, and the command line needs ``--as EMAIL``. Without it: local mode."""
+    import tomllib
+
+    for path in (Path(folder or Path.cwd()) / ".streamlit" / "secrets.toml",
+                 Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False

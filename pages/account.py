@@ -9,6 +9,8 @@ from kamdash.formatting import money
 from kamdash.ui import data
 from kamdash.ui.account_health import render_engagement, render_health, render_log_engagement
 from kamdash.ui.account_picker import pick_account, plain
+from kamdash.ui.activity import render_account_history
+from kamdash.ui.identity import edit_refusal
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.stakeholder_editor import render_editor
 
@@ -139,7 +141,7 @@ def stakeholders_section(account_id: int, people: pd.DataFrame) -> None:
                 icon=":material/person_add:")
     st.caption("Edit in place, then save. Every row is checked first; if anything is wrong "
                "nothing is saved and the problems are listed.")
-    render_editor(account_id, people, read_only)
+    render_editor(account_id, people, read_only, edit_refusal(account_id))
 
 
 title = st.empty()
@@ -165,8 +167,9 @@ profile_header(account)
 all_people = data.stakeholders()
 people = all_people[all_people["account_id"] == account_id]
 # One tab per question a KAM brings; the address keeps the account, so a link still opens here.
-health_tab, roles_tab, engagement_tab, people_tab = st.tabs(
-    ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})"])
+health_tab, roles_tab, engagement_tab, people_tab, history_tab = st.tabs(
+    ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})",
+     "History"])
 with health_tab:
     render_health(account_id)
 with roles_tab:
@@ -176,3 +179,5 @@ with engagement_tab:
     render_log_engagement(account_id)
 with people_tab:
     stakeholders_section(account_id, people)
+with history_tab:
+    render_account_history(account_id)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from kamdash import criteria, settings
+from kamdash.identity import Actor, UserRole, require_role
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -27,6 +28,7 @@ from kamdash.models import (
     Rating,
     Scenario,
     Stakeholder,
+    User,
 )
 
 __all__ = [
@@ -61,6 +63,7 @@ TABLES_IN_FK_ORDER: tuple[type[SQLModel], ...] = (
     Scenario,
     Designation,
     AuditEntry,
+    User,
 )
 
 
@@ -126,16 +129,26 @@ def replace_all(engine: Engine, rows: Mapping[type[SQLModel], Iterable[Mapping]]
         bump_version(session)
 
 
-def clear_all(engine: Engine) -> dict[str, int]:
+def clear_all(engine: Engine, actor: Actor) -> dict[str, int]:
     """Empty every table and keep the schema, for a user who brings their own CRM data
-    instead of the demo. One transaction; the data version moves on, so every cached read
-    refreshes. Returns how many rows each table held."""
+    instead of the demo. Admins only. The users stay (without their manager records, which
+    go), so that the admin can still sign in; the audit trail starts again with this clear.
+    One transaction; the data version moves on, so every cached read refreshes. Returns how
+    many rows each table held (users: 0, none removed)."""
+    from kamdash.store.audit import record
+
     ensure_writable()
+    require_role(actor, UserRole.ADMIN, "clear the database")
     with Session(engine) as session, session.begin():
         counts = {model.__tablename__: session.exec(
                       select(func.count()).select_from(model)).one()[0]
-                  for model in TABLES_IN_FK_ORDER}
+                  for model in TABLES_IN_FK_ORDER if model is not User}
+        users = [dict(id=u.id, email=u.email, name=u.name, role=u.role, active=u.active)
+                 for u in session.scalars(select(User))]
         _delete_everything(session)
+        if users:
+            session.exec(insert(User), params=users)
+        record(session, actor, "delete", "portfolio", "all", counts, None)
         bump_version(session)
     return counts
 

@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from kamdash import fields, settings
 from kamdash.fields import MAX_SUMMARY, Problem, Rejected
+from kamdash.identity import Actor, require_account_edit
 from kamdash.models import (
     CADENCE_KINDS,
     MAX_CADENCE_PER_QUARTER,
@@ -38,6 +39,7 @@ from kamdash.models import (
     Engagement,
     Stakeholder,
 )
+from kamdash.store.audit import record
 from kamdash.store.core import bump_version, ensure_writable, key_account_ids, read_frame
 
 __all__ = [
@@ -381,7 +383,7 @@ def _as_int(value: object) -> int | None:
 
 
 def _check(when: object, kind: object, summary: object, sentiment: object,
-           logged_by: object, today: dt.date) -> tuple[list[Problem], dict]:
+           today: dt.date) -> tuple[list[Problem], dict]:
     problems: list[Problem] = []
 
     def rule(label: str, check, value: object) -> object:
@@ -404,10 +406,7 @@ def _check(when: object, kind: object, summary: object, sentiment: object,
         text = rule("Summary", fields.summary, text)
     mood = _as_int(sentiment)
     mood = rule("Sentiment", fields.sentiment, str(sentiment)[:20] if mood is None else mood)
-    who = logged_by.strip() if isinstance(logged_by, str) else None
-    if who:
-        who = rule("Logged by", lambda v: fields.text(v, "logged_by"), who)
-    clean = dict(date=day, kind=kind_value, summary=text, sentiment=mood, logged_by=who or None)
+    clean = dict(date=day, kind=kind_value, summary=text, sentiment=mood)
     return problems, clean
 
 
@@ -419,18 +418,18 @@ def log_engagement(
     summary: str,
     sentiment: int,
     stakeholder_id: int | None = None,
-    logged_by: str | None = None,
     *,
+    actor: Actor,
     today: dt.date | None = None,
 ) -> int:
-    """Record one engagement with an account and return its id. One transaction; every field
-    is checked first (the date not after ``today``, default ``settings.today()``, nor before
-    1900; a known kind; the person belongs to this account; sentiment -2..+2; a summary of
-    1-``MAX_SUMMARY`` characters) and any problem raises ``fields.Rejected`` with nothing
-    written."""
+    """Record one engagement with an account, logged by ``actor`` (their e-mail is its
+    logged_by), and return its id. One transaction with its audit entry; ``Refused`` unless
+    the actor may edit the account; every field is checked (the date not after ``today``,
+    default ``settings.today()``, nor before 1900; a known kind; the person belongs to this
+    account; sentiment -2..+2; a summary of 1-``MAX_SUMMARY`` characters) and any problem
+    raises ``fields.Rejected``: either way nothing is written."""
     ensure_writable()
-    problems, clean = _check(date, kind, summary, sentiment, logged_by,
-                             today or settings.today())
+    problems, clean = _check(date, kind, summary, sentiment, today or settings.today())
     account_id = int(account_id)
     stakeholder_id = None if stakeholder_id is None or pd.isna(stakeholder_id) else int(
         stakeholder_id)
@@ -438,6 +437,8 @@ def log_engagement(
         account = session.get(Account, account_id)
         if account is None:
             problems.insert(0, Problem(message=f"there is no account with id {account_id}"))
+        else:
+            require_account_edit(actor, account.manager_id, account.name)
         if stakeholder_id is not None and account is not None:
             person = session.get(Stakeholder, stakeholder_id)
             if person is None:
@@ -448,9 +449,13 @@ def log_engagement(
                                                   f"not {account.name}"))
         if problems:
             raise Rejected(problems)
-        row = Engagement(account_id=account_id, stakeholder_id=stakeholder_id, **clean)
+        row = Engagement(account_id=account_id, stakeholder_id=stakeholder_id,
+                         logged_by=actor.email, **clean)
         session.add(row)
         session.flush()
+        record(session, actor, "create", "engagement", row.id, None,
+               dict(stakeholder_id=stakeholder_id, logged_by=actor.email, **clean),
+               account_id=account_id)
         bump_version(session)
         return int(row.id)
 
@@ -458,11 +463,13 @@ def log_engagement(
 # --- the agreed cadence ----------------------------------------------------------------------
 
 
-def set_cadence(engine: Engine, account_id: int, per_quarter: int | None) -> None:
+def set_cadence(engine: Engine, account_id: int, per_quarter: int | None, *,
+                actor: Actor) -> None:
     """Agree ``per_quarter`` touches per quarter with one account (a whole number from 0, no
     cadence, to ``MAX_CADENCE_PER_QUARTER``), or None to go back to the tier default. One
-    transaction that bumps the data version; a bad value or an unknown account raises
-    ``fields.Rejected`` with nothing written."""
+    transaction that bumps the data version and is audited; a bad value or an unknown account
+    raises ``fields.Rejected``, an actor who may not edit the account ``Refused``: nothing is
+    written."""
     ensure_writable()
     value = None if per_quarter is None else _as_int(per_quarter)
     if per_quarter is not None and (value is None or not 0 <= value <= MAX_CADENCE_PER_QUARTER):
@@ -473,6 +480,12 @@ def set_cadence(engine: Engine, account_id: int, per_quarter: int | None) -> Non
         account = session.get(Account, int(account_id))
         if account is None:
             raise Rejected([Problem(message=f"there is no account with id {int(account_id)}")])
+        require_account_edit(actor, account.manager_id, account.name)
+        before = account.cadence_per_quarter
         account.cadence_per_quarter = value
         session.add(account)
+        if before != value:
+            record(session, actor, "update", "account", account.id,
+                   {"cadence_per_quarter": before}, {"cadence_per_quarter": value},
+                   account_id=account.id)
         bump_version(session)

@@ -21,7 +21,9 @@ from sqlmodel import Session
 
 from kamdash import fields, roles
 from kamdash.fields import Problem, Rejected
+from kamdash.identity import Actor, require_account_edit
 from kamdash.models import Account, Engagement, Stakeholder
+from kamdash.store.audit import record
 from kamdash.store.core import bump_version, ensure_writable, read_frame
 
 __all__ = [
@@ -292,16 +294,19 @@ def _leaving(rows: list[dict], saved: Mapping[int, str]) -> dict[str, str]:
 
 
 def save_stakeholders(
-    engine: Engine, account_id: int, edited: pd.DataFrame
+    engine: Engine, account_id: int, edited: pd.DataFrame, actor: Actor
 ) -> StakeholderSaveResult:
     """Make ``edited`` the stakeholder list of ``account_id``: rows without a stakeholder_id
     are added, known ones updated, people missing from the table deleted (their engagements
-    stay, without a name). One transaction; ``fields.Rejected`` (nothing written) if any row
-    has a problem (see ``validate_stakeholder_edits``)."""
+    stay, without a name). One transaction, with an audit entry per changed person (before
+    and after); ``Refused`` unless ``actor`` may edit the account, ``fields.Rejected`` if any
+    row has a problem (see ``validate_stakeholder_edits``): either way nothing is written."""
     ensure_writable()
     with Session(engine) as session, session.begin():
-        if session.get(Account, account_id) is None:
+        account = session.get(Account, account_id)
+        if account is None:
             raise Rejected([Problem(message=f"there is no account with id {account_id}")])
+        require_account_edit(actor, account.manager_id, account.name)
         existing = {
             s.id: s for s in session.scalars(
                 select(Stakeholder).where(Stakeholder.account_id == account_id))
@@ -323,10 +328,30 @@ def save_stakeholders(
                 seen[int(sid)] = n
         if problems:
             raise Rejected(problems)
+        before = {sid: _audited(s) for sid, s in existing.items()}
         result = _apply(session, account_id, clean, existing)
+        _record_changes(session, actor, account_id, before)
         if result.changed:
             bump_version(session)
     return result
+
+
+def _audited(person: Stakeholder) -> dict[str, object]:
+    return {f: getattr(person, f) for f in (*_FIELDS, "reports_to_id")}
+
+
+def _record_changes(session: Session, actor: Actor, account_id: int,
+                    before: dict[int, dict[str, object]]) -> None:
+    """One audit entry per person added, changed or deleted, with their values before and
+    after (ids: the stakeholder's)."""
+    now = {s.id: _audited(s) for s in session.scalars(
+        select(Stakeholder).where(Stakeholder.account_id == account_id))}
+    for sid in sorted(before.keys() | now.keys()):
+        old, new = before.get(sid), now.get(sid)
+        if old == new:
+            continue
+        action = "create" if old is None else "delete" if new is None else "update"
+        record(session, actor, action, "stakeholder", sid, old, new, account_id=account_id)
 
 
 def _same(field: str, saved: object, edited: object) -> bool:

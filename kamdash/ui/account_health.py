@@ -21,6 +21,7 @@ from kamdash.formatting import money
 from kamdash.ui import data
 from kamdash.ui.account_picker import plain
 from kamdash.ui.deltas import metric_delta
+from kamdash.ui.identity import current_actor, edit_refusal
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 __all__ = ["render_engagement", "render_health", "render_log_engagement"]
@@ -30,7 +31,7 @@ SENTIMENT_CHOICES = {-2: "Very negative", -1: "Negative", 0: "Neutral", 1: "Posi
                      2: "Very positive"}
 TIMELINE_MONTHS = 12
 FORM_KEY = "account_log_engagement"
-_FIELDS = ("date", "kind", "stakeholder", "summary", "sentiment", "logged_by")
+_FIELDS = ("date", "kind", "stakeholder", "summary", "sentiment")
 _LOGGED = "account_log_done"  # the confirmation shown once after the rerun
 _CADENCE_SAVED = "account_cadence_done"
 
@@ -124,16 +125,18 @@ def _cadence_line(account_id: int, account: pd.Series) -> None:
 
 
 def _cadence_control(account_id: int, account: pd.Series) -> None:
-    """The agreed cadence, and a small form to change it (disabled in read-only mode)."""
-    locked = store.read_only()
+    """The agreed cadence, and a small form to change it (disabled in read-only mode, and
+    for a user who may not edit this account)."""
+    refused = edit_refusal(account_id)
+    locked = store.read_only() or refused is not None
     tier = data.accounts().loc[[account_id]].drop(columns="cadence_per_quarter")
     default = int(engagement.cadence_targets(tier).iloc[0])  # the tier's, not the account's
     own = account.get("cadence_per_quarter")
     current = None if pd.isna(own) else int(own)
     with st.popover("Change the agreed cadence", icon=":material/edit_calendar:",
                     disabled=locked, key="account_cadence_popover",
-                    help="Switched off: this is a read-only demo, nothing can be saved."
-                    if locked else None):
+                    help=refused or ("Switched off: this is a read-only demo, nothing can be "
+                                     "saved." if locked else None)):
         with st.form("account_cadence_form", border=False, enter_to_submit=False):
             # No bounds on the field: Streamlit would quietly reset a value outside them to
             # the default (and save that); the store's check says what is wrong instead.
@@ -152,7 +155,7 @@ def _cadence_control(account_id: int, account: pd.Series) -> None:
             return
         value = None if reset else value
         try:
-            store.set_cadence(data.engine(), account_id, value)
+            store.set_cadence(data.engine(), account_id, value, actor=current_actor())
         except store.CadenceRejected as exc:
             st.error(plain(str(exc)), icon=":material/error:")
             return
@@ -267,15 +270,18 @@ def render_log_engagement(account_id: int) -> None:
     done = st.session_state.pop(_LOGGED, None)
     if done:
         st.success(done, icon=":material/check_circle:")
-    locked = store.read_only()
-    if locked:
+    refused = edit_refusal(account_id)
+    locked = store.read_only() or refused is not None
+    if store.read_only():
         st.info("Logging is switched off: this is a read-only demo, nothing can be saved.",
                 icon=":material/lock:")
+    elif refused:
+        st.info(plain(refused), icon=":material/lock:")
+        return
     accounts = data.accounts()
     if account_id not in accounts.index:
         st.warning(f"There is no account with id {int(account_id)}.")
         return
-    manager = accounts.loc[account_id, "manager"]
     people = _people(account_id)
     today = data.today()
     with st.form(FORM_KEY, clear_on_submit=False, enter_to_submit=False):
@@ -295,17 +301,14 @@ def render_log_engagement(account_id: int) -> None:
         sentiment = c4.select_slider(
             "How did it go?", options=list(SENTIMENT_CHOICES), value=0, key=_key("sentiment"),
             format_func=SENTIMENT_CHOICES.get, disabled=locked)
-        logged_by = c5.text_input(
-            "Logged by", value="" if pd.isna(manager) else str(manager), key=_key("logged_by"),
-            max_chars=store.MAX_LOGGED_BY,
-            disabled=locked)
+        c5.caption(plain(f"Logged by {current_actor().name}"))
         submitted = st.form_submit_button("Log engagement", type="primary", disabled=locked,
                                           icon=":material/add:")
     if not submitted or locked:
         return
     try:
         store.log_engagement(data.engine(), account_id, day, kind, summary, sentiment,
-                             stakeholder_id=person, logged_by=logged_by, today=today)
+                             stakeholder_id=person, actor=current_actor(), today=today)
     except store.EngagementRejected as exc:
         st.error("Nothing was saved. Please fix: " + "; ".join(plain(p) for p in exc.problems)
                  + ".", icon=":material/error:")

@@ -8,6 +8,7 @@ import streamlit as st
 from kamdash import roles, store
 from kamdash.ui import data
 from kamdash.ui.account_picker import plain
+from kamdash.ui.identity import current_actor
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
 __all__ = ["editable_stakeholders", "render_editor", "save_edits", "show_saved_message"]
@@ -69,7 +70,7 @@ def save_edits(account_id: int, edited: pd.DataFrame) -> bool:
     """Save an edited stakeholder table; show what went wrong (nothing saved) or remember a
     success message for the next run. True when saved."""
     try:
-        result = store.save_stakeholders(data.engine(), account_id, edited)
+        result = store.save_stakeholders(data.engine(), account_id, edited, current_actor())
     except store.StakeholderEditRejected as exc:
         count = len(exc.problems)
         st.error(
@@ -94,8 +95,10 @@ def show_saved_message() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def render_editor(account_id: int, people: pd.DataFrame, read_only: bool) -> None:
-    """The editable stakeholder table with its Save button (disabled in read-only mode)."""
+def render_editor(account_id: int, people: pd.DataFrame, read_only: bool,
+                  refused: str | None = None) -> None:
+    """The editable stakeholder table with its Save button; shown read-only, saying why, in
+    read-only mode or when ``refused`` (the reason the current user may not edit it)."""
     table = editable_stakeholders(people)
     config = _column_config(sorted(table["name"].dropna().astype(str)))
     # Active beside the name: the caption asks to untick it, so it must be in view at 1440 px
@@ -105,10 +108,11 @@ def render_editor(account_id: int, people: pd.DataFrame, read_only: bool) -> Non
              "email"]
     # The key changes with every save, so the editor starts from the saved rows again.
     key = f"account_editor_{account_id}_{data.version()}"
-    if read_only:
+    if read_only or refused:
         st.data_editor(table, column_config=config, column_order=order, hide_index=True,
                        disabled=True, width="stretch", key=key)
-        st.caption("Read-only demo: editing stakeholders is switched off.")
+        st.caption(plain(refused) if refused and not read_only
+                   else "Read-only demo: editing stakeholders is switched off.")
         return
     with st.form(f"account_editor_form_{account_id}", border=False):
         edited = st.data_editor(

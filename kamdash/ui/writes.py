@@ -1,20 +1,24 @@
-"""What a page says when a save does not go through: read-only mode, a busy or unreachable
-database. Every store write is one transaction, so in each case nothing was saved."""
+"""What a page says when a save does not go through: read-only mode, a right the user lacks,
+a busy or unreachable database. Every store write is one transaction, so in each case nothing
+was saved."""
 
 from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from kamdash import db, store
+from kamdash.identity import Refused
 
 # Catch these around every call that writes: anything else is a bug and should be seen.
-WRITE_ERRORS = (store.ReadOnlyError, SQLAlchemyError)
+WRITE_ERRORS = (store.ReadOnlyError, Refused, SQLAlchemyError)
 
 
 def write_failed(exc: Exception) -> str:
     """The message for a refused or failed write, in words for the user."""
     if isinstance(exc, store.ReadOnlyError):
         return str(exc)
+    if isinstance(exc, Refused):
+        return f"Nothing was saved: {exc}"
     cause = db.describe_error(exc)
     if "locked" in cause or "could not obtain lock" in cause or "deadlock" in cause:
         return ("The database is busy with another save right now; nothing was saved. "

@@ -29,8 +29,9 @@ class App:
     log: Path
 
 
-def start_app(database_url: str, log: Path, **env: str) -> App:
-    """Serve streamlit_app.py on a free port against ``database_url``; wait until it answers."""
+def start_app(database_url: str, log: Path, args: tuple[str, ...] = (), **env: str) -> App:
+    """Serve streamlit_app.py on a free port against ``database_url`` (``args``: more
+    ``streamlit run`` options, e.g. ``--secrets.files``); wait until it answers."""
     port = _free_port()
     # Only the KAMDASH_ settings given here: a developer's own (read-only, ...) stay out.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KAMDASH_")}
@@ -40,7 +41,7 @@ def start_app(database_url: str, log: Path, **env: str) -> App:
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *args],
         cwd=ROOT, env=environment, stdout=handle, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

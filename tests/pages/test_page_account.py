@@ -11,6 +11,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from kamdash import coverage, db, demo, store
+from kamdash.identity import LOCAL
 from kamdash.models import Account, Meta, Stakeholder
 
 PAGE = str(Path(__file__).parents[2] / "pages" / "account.py")
@@ -189,7 +190,7 @@ def test_a_stakeholder_name_with_html_shows_as_text(writable_demo_db):
     table.at[0, "stance"] = "enemy"
     table["reports_to"] = table["reports_to"].replace(
         store.load_stakeholders(engine, account)["name"].iloc[0], XSS)
-    store.save_stakeholders(engine, account, table)
+    store.save_stakeholders(engine, account, table, actor=LOCAL)
 
     at = run(account=str(account))
     assert not at.exception
@@ -226,7 +227,7 @@ def _account_without_stakeholders(url: str, how: str) -> int:
             return int(account.id)
     account = account_id(url, demo.STORY_SINGLE_THREADED)
     nobody = pd.DataFrame(columns=["stakeholder_id", *store.STAKEHOLDER_EDIT_COLUMNS])
-    assert store.save_stakeholders(engine, account, nobody).deleted > 0
+    assert store.save_stakeholders(engine, account, nobody, actor=LOCAL).deleted > 0
     return account
 
 

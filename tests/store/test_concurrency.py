@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from kamdash import db, store
+from kamdash.identity import Actor, UserRole
 from kamdash.models import Account, Engagement
 
 WORKERS = 8
@@ -20,7 +21,8 @@ def _log_many(url: str, worker: int, start, errors) -> None:
     for i in range(PER_WORKER):
         try:
             store.log_engagement(engine, 1 + i % 2, date(2025, 1, 1 + i % 28), "call",
-                                 f"worker {worker} call {i}", i % 5 - 2, logged_by=f"w{worker}")
+                                 f"worker {worker} call {i}", i % 5 - 2,
+                                 actor=Actor(f"w{worker}", f"Worker {worker}", UserRole.ADMIN))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the test
             errors.put(f"worker {worker} call {i}: {type(exc).__name__}: {exc}")
     engine.dispose()

@@ -13,7 +13,7 @@ from kamdash import db, migrations, store
 from kamdash.models import Account
 
 TABLES = {"manager", "account", "rating", "stakeholder", "engagement", "account_month",
-          "scenario", "designation", "meta", "audit_entry", "alembic_version"}
+          "scenario", "designation", "meta", "audit_entry", "app_user", "alembic_version"}
 
 
 def schema_diff(engine) -> list:

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from kamdash import store
-from kamdash.models import Account, Meta, Rating
+from kamdash.identity import LOCAL
+from kamdash.models import Account, Meta, Rating, User
 from kamdash.settings import SettingsError
 
 STORE_DIR = Path(store.__file__).resolve().parent
@@ -30,6 +31,8 @@ def _seed(engine) -> None:
     store.replace_all(engine, {
         Account: [dict(id=1, name="Acme"), dict(id=2, name="Bolt")],
         Rating: [dict(account_id=1, criterion="tenure", value=5, rated_on=date(2025, 1, 1))],
+        User: [dict(id=1, email="a@x.com", name="A", role="admin", active=True),
+               dict(id=2, email="v@x.com", name="V", role="viewer", active=True)],
     })
 
 
@@ -44,14 +47,24 @@ WRITES = {
 if hasattr(store, "save_stakeholders"):
     WRITES["save_stakeholders"] = lambda e: store.save_stakeholders(e, 1, pd.DataFrame([dict(
         stakeholder_id=None, name="Ann Berg", title="CFO", department=None, roles="buyer",
-        influence="high", stance=1, reports_to=None, email=None, active=True)]))
+        influence="high", stance=1, reports_to=None, email=None, active=True)]), actor=LOCAL)
 if hasattr(store, "log_engagement"):
     WRITES["log_engagement"] = lambda e: store.log_engagement(
-        e, 1, date(2025, 2, 1), "call", "Quick check-in", 1)
+        e, 1, date(2025, 2, 1), "call", "Quick check-in", 1, actor=LOCAL)
 if hasattr(store, "clear_all"):
-    WRITES["clear_all"] = lambda e: store.clear_all(e)
+    WRITES["clear_all"] = lambda e: store.clear_all(e, actor=LOCAL)
 if hasattr(store, "set_cadence"):
-    WRITES["set_cadence"] = lambda e: store.set_cadence(e, 1, 4)
+    WRITES["set_cadence"] = lambda e: store.set_cadence(e, 1, 4, actor=LOCAL)
+
+WRITES |= {
+    "add_user": lambda e: store.add_user(e, LOCAL, "new@x.com", "New"),
+    "set_role": lambda e: store.set_role(e, LOCAL, "v@x.com", "kam"),
+    "deactivate_user": lambda e: store.deactivate_user(e, LOCAL, "v@x.com"),
+    "save_users": lambda e: store.save_users(e, LOCAL, store.load_users(e).assign(
+        name=["A", "Vera"])),
+    "sign_in": lambda e: store.sign_in(e, "new@x.com", admins=["new@x.com"]),
+    "record_action": lambda e: store.record_action(e, LOCAL, "create", "portfolio", "demo"),
+}
 
 
 def _public_writers() -> set[str]:

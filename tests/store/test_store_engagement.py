@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from kamdash import engagement as eg
 from kamdash import store
+from kamdash.identity import LOCAL
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -218,18 +219,18 @@ def test_load_account_months_and_one_accounts_engagements(db):
 def test_log_engagement_writes_one_row_and_bumps_the_data_version(db):
     before = store.data_version(db)
     new_id = store.log_engagement(db, 1, date(2026, 3, 10), "meeting", "  Agreed the pilot ",
-                                  1, stakeholder_id=12, logged_by="Ann")
+                                  1, stakeholder_id=12, actor=LOCAL)
     with Session(db) as session:
         row = session.get(Engagement, new_id)
         assert (row.account_id, row.stakeholder_id, row.date, row.kind, row.summary,
                 row.sentiment, row.logged_by) == (1, 12, date(2026, 3, 10), "meeting",
-                                                  "Agreed the pilot", 1, "Ann")
+                                                  "Agreed the pilot", 1, "local")
     assert store.data_version(db) == before + 1
 
 
 def test_log_engagement_accepts_today_and_nobody_named(db):
     today = date.today()
-    new_id = store.log_engagement(db, 2, today, "Call", "Quick check-in", -2)
+    new_id = store.log_engagement(db, 2, today, "Call", "Quick check-in", -2, actor=LOCAL)
     events = store.load_account_engagements(db, 2)
     assert events.iloc[0][["engagement_id", "kind", "sentiment"]].tolist() == [new_id, "call",
                                                                                -2]
@@ -258,7 +259,7 @@ def test_log_engagement_rejects_bad_input_and_writes_nothing(db, change, message
             "sentiment": 0, "stakeholder_id": None} | change
     before = (engagement_count(db), store.data_version(db))
     with pytest.raises(ValueError, match="Nothing was saved") as caught:
-        store.log_engagement(db, **args)
+        store.log_engagement(db, **args, actor=LOCAL)
     assert isinstance(caught.value, store.EngagementRejected)
     assert any(message in p for p in caught.value.messages), caught.value.messages
     assert (engagement_count(db), store.data_version(db)) == before
@@ -266,20 +267,20 @@ def test_log_engagement_rejects_bad_input_and_writes_nothing(db, change, message
 
 def test_log_engagement_lists_every_problem_at_once(db):
     with pytest.raises(store.EngagementRejected) as caught:
-        store.log_engagement(db, 1, date(2026, 3, 10), "lunch", "", 7)
+        store.log_engagement(db, 1, date(2026, 3, 10), "lunch", "", 7, actor=LOCAL)
     assert len(caught.value.problems) == 3
 
 
 def test_log_engagement_measures_the_future_from_the_given_today(db):
     with pytest.raises(store.EngagementRejected, match="lies in the future"):
         store.log_engagement(db, 1, date(2026, 3, 11), "visit", "Visit", 0,
-                             today=date(2026, 3, 10))
+                             today=date(2026, 3, 10), actor=LOCAL)
 
 
 def test_log_engagement_is_refused_in_read_only_mode(db, monkeypatch):
     monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
     with pytest.raises(store.ReadOnlyError):
-        store.log_engagement(db, 1, date(2026, 3, 10), "visit", "Visit", 0)
+        store.log_engagement(db, 1, date(2026, 3, 10), "visit", "Visit", 0, actor=LOCAL)
     assert engagement_count(db) == 6
 
 
@@ -298,43 +299,44 @@ def cadence_of(engine, account_id: int):
 
 def test_set_cadence_agrees_a_cadence_and_none_goes_back_to_the_tier_default(db):
     before = store.data_version(db)
-    store.set_cadence(db, 1, 4)
+    store.set_cadence(db, 1, 4, actor=LOCAL)
     assert (cadence_of(db, 1), cadence_of(db, 2)) == (4, None)
     assert store.data_version(db) == before + 1
-    store.set_cadence(db, 1, 0)  # no cadence agreed: not behind, cadence left out of health
+    # no cadence agreed: not behind, cadence left out of health
+    store.set_cadence(db, 1, 0, actor=LOCAL)
     assert cadence_of(db, 1) == 0
-    store.set_cadence(db, 1, None)
+    store.set_cadence(db, 1, None, actor=LOCAL)
     assert cadence_of(db, 1) is None
     assert store.data_version(db) == before + 3
-    store.set_cadence(db, 2, store.MAX_CADENCE_PER_QUARTER)
+    store.set_cadence(db, 2, store.MAX_CADENCE_PER_QUARTER, actor=LOCAL)
     assert cadence_of(db, 2) == 90
 
 
 @pytest.mark.parametrize("value", [-1, 91, 2.5, True, "4", float("nan")])
 def test_set_cadence_rejects_what_is_not_a_whole_number_from_0_to_90(db, value):
-    store.set_cadence(db, 1, 5)
+    store.set_cadence(db, 1, 5, actor=LOCAL)
     before = store.data_version(db)
     with pytest.raises(store.CadenceRejected, match="not a whole number of touches per "
                                                     "quarter from 0 to 90"):
-        store.set_cadence(db, 1, value)
+        store.set_cadence(db, 1, value, actor=LOCAL)
     assert (cadence_of(db, 1), store.data_version(db)) == (5, before)
 
 
 def test_set_cadence_takes_a_whole_float_as_its_number(db):
-    store.set_cadence(db, 1, 6.0)
+    store.set_cadence(db, 1, 6.0, actor=LOCAL)
     assert cadence_of(db, 1) == 6
 
 
 def test_set_cadence_of_an_unknown_account_says_so_and_writes_nothing(db):
     before = store.data_version(db)
     with pytest.raises(store.CadenceRejected, match="there is no account with id 99"):
-        store.set_cadence(db, 99, 3)
+        store.set_cadence(db, 99, 3, actor=LOCAL)
     assert store.data_version(db) == before
 
 
 def test_set_cadence_is_refused_in_read_only_mode(db, monkeypatch):
     monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
     with pytest.raises(store.ReadOnlyError):
-        store.set_cadence(db, 1, 3)
+        store.set_cadence(db, 1, 3, actor=LOCAL)
     monkeypatch.delenv("KAMDASH_READ_ONLY")
     assert cadence_of(db, 1) is None

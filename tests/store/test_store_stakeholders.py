@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from kamdash import coverage, store
+from kamdash.identity import LOCAL
 from kamdash.models import Account, Engagement, Meta, Stakeholder
 
 AS_OF = date(2026, 6, 30)
@@ -138,7 +139,7 @@ def test_save_adds_edits_and_deletes_in_one_go_and_bumps_the_version(engine):
          "ANN@acme.example", True),
         (None, "Dora Eck", None, "  Operations ", "End User; Evaluator", None, None,
          "ann berg", None, None),
-    ))
+    ), actor=LOCAL)
     assert (result.added, result.updated, result.deleted) == (1, 1, 1)
     assert str(result) == "1 added, 1 changed, 1 deleted"
     new_id = people(engine)[-1][0]
@@ -154,7 +155,7 @@ def test_save_adds_edits_and_deletes_in_one_go_and_bumps_the_version(engine):
 
 def test_deleting_a_person_keeps_their_engagements_without_a_name(engine):
     seed(engine)
-    store.save_stakeholders(engine, 1, edit(ANN))
+    store.save_stakeholders(engine, 1, edit(ANN), actor=LOCAL)
     with engine.connect() as conn:
         rows = conn.execute(select(Engagement.id, Engagement.stakeholder_id)
                             .order_by(Engagement.id)).all()
@@ -166,7 +167,7 @@ def test_a_rejected_stance_saves_nothing_and_names_row_and_column(engine):
     before = snapshot(engine)
     bad = edit(ANN, (*BEN[:6], "friendly", *BEN[7:]))
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 1, bad)
+        store.save_stakeholders(engine, 1, bad, actor=LOCAL)
     assert err.value.messages == [FRIENDLY]
     assert isinstance(err.value, ValueError)
     assert snapshot(engine) == before
@@ -184,7 +185,7 @@ def test_every_problem_of_an_edit_is_listed_and_nothing_is_written(engine):
         (None, "Finn", None, None, "", None, None, "Eve", None, True),
     )
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 1, bad)
+        store.save_stakeholders(engine, 1, bad, actor=LOCAL)
     assert err.value.messages == [
         "row 1, column Roles: 'Boss' is not a buying role; use buyer, user, decision maker, "
         "influencer or ambassador (CRM words such as Economic Buyer, End User, Approver, "
@@ -221,7 +222,7 @@ def test_the_editor_applies_the_field_rules_of_the_importer(engine, row, problem
     seed(engine)
     before = snapshot(engine)
     with pytest.raises(store.Rejected) as err:
-        store.save_stakeholders(engine, 1, edit(ANN, BEN, row))
+        store.save_stakeholders(engine, 1, edit(ANN, BEN, row), actor=LOCAL)
     assert err.value.messages == [problem]
     assert snapshot(engine) == before
 
@@ -230,7 +231,8 @@ def test_deleting_a_manager_whose_reports_still_name_them_says_so(engine):
     seed(engine)
     before = snapshot(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 1, edit(BEN))  # Ann deleted, Ben still reports to her
+        # Ann deleted, Ben still reports to her
+        store.save_stakeholders(engine, 1, edit(BEN), actor=LOCAL)
     assert err.value.messages == [
         "row 1, column Reports to: 'Ann Berg' is being removed in this save; choose another "
         "manager or leave it empty"]
@@ -241,7 +243,7 @@ def test_renaming_a_manager_whose_reports_still_name_them_says_the_new_name(engi
     seed(engine)
     before = snapshot(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 1, edit((1, "Ann Lind", *ANN[2:]), BEN))
+        store.save_stakeholders(engine, 1, edit((1, "Ann Lind", *ANN[2:]), BEN), actor=LOCAL)
     assert err.value.messages == [
         "row 2, column Reports to: 'Ann Berg' is being renamed to 'Ann Lind' in this save; "
         "choose the new name"]
@@ -250,7 +252,7 @@ def test_renaming_a_manager_whose_reports_still_name_them_says_the_new_name(engi
 
 def test_deleting_a_manager_and_clearing_their_reports_line_saves(engine):
     seed(engine)
-    result = store.save_stakeholders(engine, 1, edit((*BEN[:7], None, *BEN[8:])))
+    result = store.save_stakeholders(engine, 1, edit((*BEN[:7], None, *BEN[8:])), actor=LOCAL)
     assert (result.deleted, result.updated) == (1, 1)
     assert [(p[0], p[8]) for p in people(engine)] == [(2, None), (3, None)]
 
@@ -258,7 +260,7 @@ def test_deleting_a_manager_and_clearing_their_reports_line_saves(engine):
 def test_a_person_cannot_report_to_themselves(engine):
     seed(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 1, edit(ANN, (*BEN[:7], "ben cole", *BEN[8:])))
+        store.save_stakeholders(engine, 1, edit(ANN, (*BEN[:7], "ben cole", *BEN[8:])), actor=LOCAL)
     assert err.value.messages == [
         "row 2, column Reports to: a person cannot report to themselves"]
 
@@ -269,7 +271,8 @@ def test_someone_elses_stakeholder_or_a_vanished_one_is_rejected(engine):
     cy = (3, "Cy Dahl", None, None, [], "low", "neutral", None, None, True)
     gone = (99, "Zoe", None, None, [], "low", "neutral", None, None, True)
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 1, edit(ANN, cy, gone, (*ANN[:1], "Ann Two", *ANN[2:])))
+        store.save_stakeholders(engine, 1, edit(ANN, cy, gone, (*ANN[:1], "Ann Two", *ANN[2:])),
+                                actor=LOCAL)
     assert err.value.messages == [
         "row 2: this person is no longer saved for this account (changed elsewhere "
         "meanwhile?); reload the page and try again",
@@ -283,7 +286,7 @@ def test_someone_elses_stakeholder_or_a_vanished_one_is_rejected(engine):
 def test_an_unknown_account_is_rejected(engine):
     seed(engine)
     with pytest.raises(store.StakeholderEditRejected) as err:
-        store.save_stakeholders(engine, 42, edit())
+        store.save_stakeholders(engine, 42, edit(), actor=LOCAL)
     assert err.value.messages == ["there is no account with id 42"]
 
 
@@ -293,7 +296,7 @@ def test_two_people_can_swap_names_and_a_new_person_can_report_to_another_new_on
         (1, "Ben Cole", *ANN[2:]), (2, "Ann Berg", *BEN[2:7], "Ben Cole", *BEN[8:]),
         (None, "Gil", None, None, "", None, None, "Hana", None, True),
         (None, "Hana", None, None, "", None, None, None, None, True),
-    ))
+    ), actor=LOCAL)
     rows = {r[2]: r for r in people(engine) if r[1] == 1}
     assert (rows["Ben Cole"][0], rows["Ann Berg"][0]) == (1, 2)
     assert rows["Ann Berg"][8] == 1
@@ -303,7 +306,7 @@ def test_two_people_can_swap_names_and_a_new_person_can_report_to_another_new_on
 def test_saving_the_table_unchanged_changes_nothing(engine):
     seed(engine)
     before = snapshot(engine)
-    result = store.save_stakeholders(engine, 1, edit(ANN, BEN))
+    result = store.save_stakeholders(engine, 1, edit(ANN, BEN), actor=LOCAL)
     assert not result.changed
     assert snapshot(engine) == before
 
@@ -320,7 +323,7 @@ def test_read_only_mode_refuses_the_edit(engine, monkeypatch):
     before = snapshot(engine)
     monkeypatch.setenv("KAMDASH_READ_ONLY", "1")
     with pytest.raises(store.ReadOnlyError):
-        store.save_stakeholders(engine, 1, edit(ANN))
+        store.save_stakeholders(engine, 1, edit(ANN), actor=LOCAL)
     assert snapshot(engine) == before
 
 
@@ -328,6 +331,6 @@ def test_the_same_roles_in_another_order_are_no_change(engine):
     seed(engine)
     before = snapshot(engine)
     result = store.save_stakeholders(engine, 1, edit(ANN, (*BEN[:4], ["Evaluator", "buyer"],
-                                                          *BEN[5:])))
+                                                          *BEN[5:])), actor=LOCAL)
     assert not result.changed
     assert snapshot(engine) == before
