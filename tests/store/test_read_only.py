@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from kamdash import store
+from kamdash.identity import LOCAL
 from kamdash.models import Account, Meta, Rating
 
 STORE_DIR = Path(store.__file__).resolve().parent
@@ -35,7 +36,12 @@ def _seed(engine) -> None:
 # Every public write of the store, called with arguments that would succeed when writable.
 WRITES = {
     "replace_all": lambda e: store.replace_all(e, {Account: [dict(id=9, name="New")]}),
-    "save_scenario": lambda e: store.save_scenario(e, "Q1", {"tenure": 5}, {"kind": "top_n"}),
+    "save_scenario": lambda e: store.save_scenario(e, LOCAL, "Q1", {"tenure": 5},
+                                                   {"kind": "top_n"}),
+    "rename_scenario": lambda e: (store.save_scenario(e, LOCAL, "Q1", {"tenure": 5}, {}),
+                                  store.rename_scenario(e, LOCAL, "Q1", "Q2")),
+    "delete_scenario": lambda e: (store.save_scenario(e, LOCAL, "Q1", {"tenure": 5}, {}),
+                                  store.delete_scenario(e, LOCAL, "Q1")),
     "import_file": lambda e: store.import_file(e, "accounts", b"name\nNew\n", "a.csv"),
     "import_rows": lambda e: store.import_rows(
         e, __import__("kamdash.io").io.parse("accounts", b"name\nNew\n", "a.csv")),
