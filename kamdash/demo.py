@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, store
+from kamdash import criteria, db, demo_selection, store
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -467,7 +467,7 @@ def build_portfolio(
         for i, p in enumerate(plans)
     ]
     accounts.sort(key=lambda a: a["id"])
-    return {
+    return demo_selection.add_rating_round({
         Manager: managers,
         Account: accounts,
         Rating: ratings,
@@ -475,7 +475,7 @@ def build_portfolio(
         Engagement: engagements,
         AccountMonth: months,
         Designation: designations,
-    }
+    }, today, seed)
 
 
 def seed_demo(
