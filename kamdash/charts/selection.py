@@ -45,7 +45,8 @@ def stability_around_cut(frame: pd.DataFrame, names: pd.Series, cut: int) -> go.
         xaxis=dict(title="Accounts by rank (the dashed line is the cut)",
                    categoryorder="array", categoryarray=order, tickangle=-40),
         yaxis=dict(title="Chance of being key (%)", range=[0, 100]),
-        shapes=shapes, height=440, **LAYOUT,
+        shapes=shapes, height=460,
+        **{**LAYOUT, "legend": dict(orientation="h", y=1.0, yanchor="bottom", x=0)},
     ))
 
 

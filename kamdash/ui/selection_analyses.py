@@ -170,7 +170,10 @@ def backtest_tab() -> None:
     if words:
         st.markdown(" ".join(words))
     if result.key_accounts and result.other_accounts:
+        def moved(growth: float) -> str:
+            return f"{'grew' if growth >= 0 else 'shrank'} by {percent(abs(growth))}"
+
         st.markdown(
-            f"Accounts that were key on {as_of:%d %b %Y} grew by {percent(result.key_growth)} "
-            f"(median of {result.key_accounts}), the other {result.other_accounts} by "
-            f"{percent(result.rest_growth)}.")
+            f"Accounts that were key on {as_of:%d %b %Y} {moved(result.key_growth)} "
+            f"(median of {result.key_accounts}); the other {result.other_accounts} "
+            f"{moved(result.rest_growth)}.")
