@@ -5,6 +5,9 @@ Measured (each the best of several repeats, after a warm-up):
 
 - scoring: ``score_accounts`` on 1k / 10k / 100k accounts x 11 criteria, against a bare
   numpy weighted sum and argsort of the same ratings. Target: within 2x numpy.
+- stability: ``key_probability`` (default weights, top 650) on 10k accounts x 1,000 draws,
+  against a bare numpy matmul + argpartition of the same draws in the same batches.
+  Targets: within 2x numpy, and under 1 s.
 - selection page: the Selection page's rerun after a weight slider moves, in AppTest, on 1k /
   10k accounts, against a page holding nothing but one slider. Target: within 3x. AppTest
   reruns the whole page; in the browser the slider reruns only the ranking fragment.
@@ -43,9 +46,13 @@ DEFAULT_OUT = ROOT / "artifacts" / "bench.json"
 SCORING_SIZES = (1_000, 10_000, 100_000)
 PAGE_SIZES = (1_000, 10_000)
 EVENT_SIZES = (100_000, 1_000_000)
-QUICK = {"scoring": (1_000,), "page": (200,), "events": (20_000,)}
+STABILITY_SIZES = ((10_000, 1_000),)  # (accounts, draws)
+QUICK = {"scoring": (1_000,), "stability": ((1_000, 100),), "page": (200,),
+         "events": (20_000,)}
 
 TARGET_SCORING_RATIO = 2.0  # score_accounts within 2x bare numpy
+TARGET_STABILITY_RATIO = 2.0  # key_probability within 2x bare numpy
+TARGET_STABILITY_MS = 1000.0
 TARGET_PAGE_RATIO = 3.0  # Selection rerun within 3x a one-slider page
 TARGET_ACCOUNT_TREND_MS = 20.0
 TARGET_PORTFOLIO_TREND_MS = 500.0
@@ -195,6 +202,36 @@ def bench_scoring(sizes) -> list[Figure]:
     return out
 
 
+def bench_stability(sizes) -> list[Figure]:
+    from kamdash import selection, stability
+
+    weights = dict(selection.DEFAULT_WEIGHTS)
+    out = []
+    for n, draws in sizes:
+        ratings = ratings_frame(n)
+        rule = selection.Rule("top_n", n=max(1, round(n * 0.065)))
+        w = np.array(list(weights.values()), dtype=float)
+        values = np.fmax(ratings[list(weights)].to_numpy().T, 1.0)
+        batch = max(1, stability._BATCH_CELLS // n)
+
+        def bare_numpy(values=values, draws=draws, batch=batch, take=rule.n, w=w):
+            factors = np.random.default_rng(0).uniform(0.75, 1.25, (draws, len(w)))
+            counts = np.zeros(values.shape[1], dtype=np.int64)
+            for start in range(0, draws, batch):
+                scores = (w * factors[start:start + batch]) @ values
+                top = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+                counts += np.bincount(top.ravel(), minlength=values.shape[1])
+            return counts / draws
+
+        ms, base = paired_ms(
+            lambda ratings=ratings, rule=rule, draws=draws: stability.key_probability(
+                ratings, weights, rule, draws=draws), bare_numpy, repeats=5, budget_s=8.0)
+        out.append(Figure(f"key_probability, {draws:,} draws", n, "accounts", ms, base,
+                          f"<= {TARGET_STABILITY_RATIO:g}x numpy, < {TARGET_STABILITY_MS:g} ms",
+                          ms <= TARGET_STABILITY_RATIO * base and ms < TARGET_STABILITY_MS))
+    return out
+
+
 def _one_slider_page() -> None:
     import streamlit as st
 
@@ -293,14 +330,15 @@ def peak_memory_mb() -> float:
 def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None] = print
         ) -> dict:
     """Measure everything, print the table as it goes, write it as JSON to ``out``."""
-    sizes = QUICK if quick else {"scoring": SCORING_SIZES, "page": PAGE_SIZES,
-                                 "events": EVENT_SIZES}
+    sizes = QUICK if quick else {"scoring": SCORING_SIZES, "stability": STABILITY_SIZES,
+                                 "page": PAGE_SIZES, "events": EVENT_SIZES}
     saved_url = os.environ.get("KAMDASH_DATABASE_URL")
     figures: list[Figure] = []
     echo(f"{'measure':<36} {'size':>22} {'time':>10} {'baseline':>10} {'ratio':>7}  target")
     try:
         with tempfile.TemporaryDirectory(prefix="kamdash-bench-") as tmp:
             for section in (lambda: bench_scoring(sizes["scoring"]),
+                            lambda: bench_stability(sizes["stability"]),
                             lambda: bench_selection_page(sizes["page"], Path(tmp)),
                             lambda: bench_trends(sizes["events"], Path(tmp))):
                 for figure in section():

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, demo_audit, settings, store
+from kamdash import criteria, db, demo_audit, demo_selection, settings, store
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -467,7 +467,7 @@ def build_portfolio(
         for i, p in enumerate(plans)
     ]
     accounts.sort(key=lambda a: a["id"])
-    return {
+    return demo_selection.add_rating_round({
         **demo_audit.users_and_history(managers, accounts, stakeholders, engagements, today, seed),
         Manager: managers,
         Account: accounts,
@@ -476,7 +476,7 @@ def build_portfolio(
         Engagement: engagements,
         AccountMonth: months,
         Designation: designations,
-    }
+    }, today, seed)
 
 
 def seed_demo(

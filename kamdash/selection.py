@@ -26,7 +26,14 @@ DEFAULT_WEIGHTS: dict[str, int] = {
 WEIGHT_MIN, WEIGHT_MAX = 0, 10  # slider range; relative importance, not percentages
 DEFAULT_MISSING = "floor"  # conservative: an unrated criterion counts against the account
 DEFAULT_THRESHOLD = 7.0
-RULES = ("top_n", "threshold")
+RULES = ("top_n", "threshold", "capacity")
+
+# How the page's radios show each choice. Streamlit binds a radio to the URL by the text it
+# shows, so the page's own address holds these labels; saved links hold the keys (a label may
+# be reworded, a key never is) and the page translates keys to labels on arrival.
+MISSING_LABELS = {"floor": "count as 1 (conservative)", "ignore": "leave out of the average"}
+RULE_LABELS = {"top_n": "the top N by score", "threshold": "all above a minimum score",
+               "capacity": "as many as our KAMs can carry"}
 
 # Change labels, worded for leadership. Demotion is flagged: it costs a relationship.
 PROMOTED, DEMOTED, STAYS_KEY, NOT_KEY = "Promoted", "Demoted", "Stays key", "—"
@@ -34,7 +41,8 @@ PROMOTED, DEMOTED, STAYS_KEY, NOT_KEY = "Promoted", "Demoted", "Stays key", "—
 
 @dataclass(frozen=True)
 class Rule:
-    """Which ranked accounts become key: the best ``n``, or all scoring >= ``threshold``."""
+    """Which ranked accounts become key: the best ``n``, all scoring >= ``threshold``, or
+    (``capacity``) the best while their KAM has room (see ``Capacity``)."""
 
     kind: str = "top_n"
     n: int = 20
@@ -52,17 +60,97 @@ class Rule:
     def describe(self) -> str:
         if self.kind == "top_n":
             return f"the top {self.n} accounts by score"
+        if self.kind == "capacity":
+            return "the best accounts as long as their KAM has room"
         return f"every account scoring {self.threshold:g} or more"
 
 
-def select_key_accounts(ranked: pd.DataFrame, rule: Rule) -> pd.Series:
-    """Boolean Series (same index and order as ``ranked``): would this account be key?"""
+@dataclass(frozen=True)
+class Capacity:
+    """Who can carry key accounts: each account's manager and how many key accounts each
+    KAM can carry. Accounts whose manager is no KAM (or who have none) have no KAM room."""
+
+    manager_of: pd.Series  # account id -> manager id, NaN where the manager is no KAM
+    seats: pd.Series  # KAM (manager id) -> key accounts they can carry, whole numbers >= 0
+
+    @property
+    def total(self) -> int:
+        return int(self.seats.sum())
+
+
+def capacity_of(accounts: pd.DataFrame, managers: pd.DataFrame) -> Capacity:
+    """``Capacity`` from the account list (``manager_id``) and the manager table (``role``,
+    ``capacity``, ``name``); only KAMs (role ``kam``) carry key accounts. ValueError naming
+    every KAM whose capacity is missing, negative or not a whole number."""
+    kams = managers[managers["role"] == "kam"]
+    seats = pd.to_numeric(kams["capacity"], errors="coerce")
+    bad = seats.isna() | (seats < 0) | (seats != seats.round())
+    if bad.any():
+        names = ", ".join(str(n) for n in kams.loc[bad, "name"])
+        raise ValueError(f"no usable capacity for KAM(s) {names}: give each KAM a whole "
+                         "number of key accounts (0 or more) in the manager table")
+    if kams.empty:
+        raise ValueError("there is no KAM in the manager table, so nobody can carry a key "
+                         "account: add managers with the role kam and a capacity")
+    manager_of = accounts["manager_id"].where(accounts["manager_id"].isin(kams.index))
+    return Capacity(manager_of=manager_of.astype(float), seats=seats.astype(np.int64))
+
+
+def take_within_capacity(order_manager: np.ndarray, seats: np.ndarray) -> np.ndarray:
+    """Best first, each account is taken while its KAM has a seat left.
+
+    ``order_manager``: per row, the KAM (0..k-1, or -1 for none) of each account in rank
+    order, shape (rows, accounts); ``seats``: seats per KAM. Returns the taken mask in the
+    same layout. Every row holds the same accounts, so each KAM's group starts at the same
+    place once a row is sorted by KAM: one stable sort per batch, no loop over accounts."""
+    rows, n = order_manager.shape
+    codes = order_manager + 1  # 0 = no KAM
+    by_kam = np.argsort(codes, axis=1, kind="stable")  # rank order kept within each KAM
+    counts = np.bincount(codes[0], minlength=len(seats) + 1)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    sorted_codes = np.take_along_axis(codes, by_kam, axis=1)
+    place = np.arange(n) - starts[sorted_codes]  # 0 for a KAM's best account, 1 next...
+    room = np.r_[0, seats][sorted_codes]
+    taken = np.empty((rows, n), dtype=bool)
+    np.put_along_axis(taken, by_kam, place < room, axis=1)
+    return taken
+
+
+def select_key_accounts(ranked: pd.DataFrame, rule: Rule,
+                        capacity: Capacity | None = None) -> pd.Series:
+    """Boolean Series (same index and order as ``ranked``): would this account be key?
+    The capacity rule needs ``capacity`` (ValueError without it)."""
     score = ranked["score"].to_numpy(dtype=float)
     if rule.kind == "top_n":
         chosen = (np.arange(len(score)) < rule.n) & ~np.isnan(score)
+    elif rule.kind == "capacity":
+        chosen = capacity_mask(ranked.index, score, capacity)
     else:
         chosen = score >= rule.threshold  # NaN compares False: unscored is never key
     return pd.Series(chosen, index=ranked.index)
+
+
+def capacity_mask(ranked_ids: pd.Index, score: np.ndarray,
+                  capacity: Capacity | None) -> np.ndarray:
+    """The capacity rule on one ranking (ids best first): taken or not, in that order."""
+    if capacity is None:
+        raise ValueError("the capacity rule needs each account's manager and each KAM's "
+                         "capacity")
+    kams = capacity.seats.index
+    manager = capacity.manager_of.reindex(ranked_ids).to_numpy(dtype=float)
+    code = np.full(len(ranked_ids), -1, dtype=np.int64)
+    known = ~np.isnan(manager)
+    code[known] = kams.get_indexer(manager[known].astype(np.int64))
+    code[np.isnan(score)] = -1  # an unscored account is never key
+    return take_within_capacity(code[None, :], capacity.seats.to_numpy())[0]
+
+
+def blocked_by_capacity(ranked: pd.DataFrame, would_be_key: pd.Series,
+                        capacity: Capacity) -> pd.Index:
+    """Accounts the same number of key accounts by score alone would include, but whose KAM
+    is full or who have no KAM: best first."""
+    by_score = select_key_accounts(ranked, Rule("top_n", n=capacity.total))
+    return ranked.index[(by_score & ~would_be_key).to_numpy()]
 
 
 def compare_with_today(would_be_key: pd.Series, key_today: pd.Series) -> pd.Series:
@@ -75,6 +163,21 @@ def compare_with_today(would_be_key: pd.Series, key_today: pd.Series) -> pd.Seri
     change = np.select([would & today, would & ~today, ~would & today],
                        [STAYS_KEY, PROMOTED, DEMOTED], NOT_KEY).astype(object)
     return pd.Series(change, index=would_be_key.index, dtype=object)
+
+
+def link_choices_as_labels(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The link's choices that name an option by key (``criteria=solvency``, ``missing=
+    ignore``, ``rule=threshold``, as saved links do), as the page's widgets write them
+    (labels); only the parameters that need translating, empty when none does."""
+    changed: dict[str, list[str]] = {}
+    relabelled = link_criteria_as_labels(list(params.get("criteria", [])))
+    if relabelled is not None:
+        changed["criteria"] = relabelled
+    for name, labels in (("missing", MISSING_LABELS), ("rule", RULE_LABELS)):
+        values = list(params.get(name, []))
+        if values and values[0] in labels:
+            changed[name] = [labels[values[0]]]
+    return changed
 
 
 def link_criteria_as_labels(values: list[str]) -> list[str] | None:
@@ -115,13 +218,14 @@ def validate_link(params: Mapping[str, str | list[str]],
                 "weights are whole numbers")
             if problem:
                 problems.append(problem)
-        elif name == "missing" and values[0] not in MISSING_POLICIES:
+        elif name == "missing" and values[0] not in {*MISSING_POLICIES,
+                                                     *MISSING_LABELS.values()}:
             problems.append(
                 f"'{values[0]}' is not a way to treat missing ratings "
                 f"(use {' or '.join(MISSING_POLICIES)}); the default was used.")
-        elif name == "rule" and values[0] not in RULES:
-            problems.append(f"'{values[0]}' is not a selection rule (use top_n or threshold); "
-                            "the default was used.")
+        elif name == "rule" and values[0] not in {*RULES, *RULE_LABELS.values()}:
+            problems.append(f"'{values[0]}' is not a selection rule (use top_n, threshold or "
+                            "capacity); the default was used.")
         elif name == "n" and max_key_accounts is not None:
             problem = _number_problem("The number of key accounts", values[0], 1,
                                       max_key_accounts, "it is a whole number")
@@ -164,6 +268,10 @@ class Outcome:
     key_revenue_share: float  # of the accounts the scenario makes key, 0..1
     key_count_today: int
     key_revenue_share_today: float
+    # The capacity rule only: rows of ``table`` that score well enough but whose KAM is
+    # full or who have no KAM; and the seats all KAMs together have.
+    blocked: pd.DataFrame | None = None
+    total_capacity: int | None = None
 
 
 def evaluate(
@@ -172,11 +280,13 @@ def evaluate(
     weights: Mapping[str, float],
     missing: str = DEFAULT_MISSING,
     rule: Rule | None = None,
+    capacity: Capacity | None = None,
 ) -> Outcome:
     """Score, select and compare in one call (ValueError from ``score_accounts`` passes up).
 
     ``accounts`` needs ``name``, ``is_key`` and ``annual_revenue`` (plus optional
-    ``industry`` and ``manager``), indexed by account id like ``ratings``.
+    ``industry`` and ``manager``), indexed by account id like ``ratings``. The capacity
+    rule needs ``capacity`` (see ``capacity_of``).
     """
     from kamdash.scoring import score_accounts
 
@@ -185,7 +295,7 @@ def evaluate(
     # Every account is ranked, rated or not: an unrated one scores the floor (or nothing).
     ranked = score_accounts(ratings.reindex(index=accounts.index, columns=weighted), weights,
                             missing)
-    would = select_key_accounts(ranked, rule)
+    would = select_key_accounts(ranked, rule, capacity)
     change = compare_with_today(would, accounts["is_key"])
     at = accounts.index.get_indexer(ranked.index)  # ranked holds exactly these accounts
 
@@ -218,6 +328,9 @@ def evaluate(
         key_revenue_share=float(revenue[would.to_numpy()].sum() / total) if total else 0.0,
         key_count_today=int(key_today.sum()),
         key_revenue_share_today=float(revenue[key_today].sum() / total) if total else 0.0,
+        blocked=(table.loc[blocked_by_capacity(ranked, would, capacity)]
+                 if rule.kind == "capacity" else None),
+        total_capacity=capacity.total if rule.kind == "capacity" else None,
     )
 
 
@@ -243,7 +356,7 @@ def link_params(
     }
     if rule.kind == "top_n":
         params["n"] = [str(rule.n)]
-    else:
+    elif rule.kind == "threshold":
         params["threshold"] = [f"{rule.threshold:g}"]
     return params
 

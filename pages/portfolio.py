@@ -4,7 +4,7 @@ import streamlit as st
 
 from kamdash import charts, engagement, health, portfolio
 from kamdash.formatting import money, percent
-from kamdash.ui import data
+from kamdash.ui import data, rising_stars
 from kamdash.ui.account_picker import account_link_column, account_links
 from kamdash.ui.columns import money_column
 from kamdash.ui.deltas import metric_delta
@@ -102,3 +102,4 @@ else:
             "manager": "Key account manager",
         },
     )
+rising_stars.render(key="portfolio_rising_stars")

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from kamdash import charts, criteria, selection, store
+from kamdash import charts, criteria, selection, selection_export, stability, store
 from kamdash.formatting import percent
+from kamdash.identity import Refused, UserRole
 from kamdash.scoring import RATING_MAX, RATING_MIN
-from kamdash.ui import data
+from kamdash.ui import data, rising_stars, selection_analyses, selection_data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.columns import money_column
+from kamdash.ui.identity import current_actor
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
 
@@ -20,10 +22,12 @@ st.caption(
     "The page address holds the scenario: copy it to share exactly what you see."
 )
 
-# Saved links name criteria by key; the picker shows (and writes) labels.
-relabelled = selection.link_criteria_as_labels(st.query_params.get_all("criteria"))
-if relabelled is not None:
-    st.query_params["criteria"] = relabelled
+# Saved links name choices by key; the widgets show (and write) labels.
+relabelled = selection.link_choices_as_labels(
+    {k: st.query_params.get_all(k) for k in ("criteria", "missing", "rule")})
+if relabelled:
+    for name, values in relabelled.items():
+        st.query_params[name] = values
     st.rerun()
 
 accounts = data.accounts()
@@ -38,9 +42,9 @@ if accounts.empty:
             "or run `python -m kamdash demo` for a demo portfolio.")
     st.stop()
 
-MISSING_LABELS = {"floor": "count as 1 (conservative)", "ignore": "leave out of the average"}
-RULE_LABELS = {"top_n": "the top N by score", "threshold": "all above a minimum score"}
 SAVED_MESSAGE = "selection_saved_message"
+ANALYSES = ["Ranking", "How stable", "Compare scenarios", "Rising stars",
+            "Are our criteria right?"]
 CHANGE_BADGES = {
     selection.PROMOTED: "▲ Promoted",
     selection.DEMOTED: "▼ Demoted",
@@ -71,12 +75,12 @@ def scenario() -> None:
             for key in chosen
         }
         missing = st.radio(
-            "Criteria an account has not been rated on", list(MISSING_LABELS),
-            format_func=MISSING_LABELS.get, key="missing", bind="query-params",
+            "Criteria an account has not been rated on", list(selection.MISSING_LABELS),
+            format_func=selection.MISSING_LABELS.get, key="missing", bind="query-params",
         )
         rule_kind = st.radio(
-            "Key accounts are", list(RULE_LABELS), format_func=RULE_LABELS.get, key="rule",
-            bind="query-params", horizontal=True,
+            "Key accounts are", list(selection.RULE_LABELS), format_func=selection.RULE_LABELS.get,
+            key="rule", bind="query-params",
         )
         if rule_kind == "top_n":
             n = st.number_input(
@@ -85,13 +89,17 @@ def scenario() -> None:
                 help="Starts at the size of today's key-account list.",
             )
             rule = selection.Rule("top_n", n=int(n))
-        else:
+        elif rule_kind == "threshold":
             threshold = st.slider(
                 "Minimum score", float(RATING_MIN), float(RATING_MAX), selection.DEFAULT_THRESHOLD,
                 0.1, key="threshold",
                 bind="query-params",
             )
             rule = selection.Rule("threshold", threshold=float(threshold))
+        else:
+            st.caption("Best first, each account is key while its KAM has room (their capacity "
+                       "in the manager table). Accounts of account managers need a KAM first.")
+            rule = selection.Rule("capacity")
         save_scenario_form(weights, missing, rule)
 
     with results:
@@ -101,64 +109,130 @@ def scenario() -> None:
         if not any(weights.values()):
             st.warning("Every weight is zero. Give at least one criterion a weight above 0.")
             return
+        capacity = None
         try:
-            outcome = selection.evaluate(ratings, accounts, weights, missing, rule)
+            if rule.kind == "capacity":
+                capacity = selection_data.capacity()
+            outcome = selection.evaluate(ratings, accounts, weights, missing, rule, capacity)
         except ValueError as exc:
-            st.error(f"The ranking could not be computed: {exc}")
+            st.error(f"The ranking could not be computed: {plain(exc)}")
             return
+        headline(outcome, rule)
+        tabs = st.tabs(ANALYSES, key="analysis", bind="query-params")
+        with tabs[0]:
+            if tabs[0].open is not False:
+                ranking(outcome, weights, missing, rule)
+        with tabs[1]:
+            if tabs[1].open:
+                selection_analyses.stability_tab(weights, missing, rule, outcome)
+        with tabs[2]:
+            if tabs[2].open:
+                selection_analyses.compare_tab(weights, missing, rule, outcome, capacity)
+        with tabs[3]:
+            if tabs[3].open:
+                rising_stars.render(weights, missing, key="selection_rising_stars",
+                                    heading=False)
+        with tabs[4]:
+            if tabs[4].open:
+                selection_analyses.backtest_tab()
 
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Key accounts", outcome.key_count,
-                  delta=outcome.key_count - outcome.key_count_today, delta_color="off",
-                  help=f"Under this scenario: {rule.describe()}. Delta against today's list.")
-        m2.metric("Promoted", len(outcome.promoted), help="Not key today, key under this scenario")
-        m3.metric("Demoted", len(outcome.demoted),
-                  help="Key today, not under this scenario. Demoting a key account is costly.")
-        share_change = outcome.key_revenue_share - outcome.key_revenue_share_today
-        m4.metric("Key-account revenue", percent(outcome.key_revenue_share),
-                  delta=f"{share_change * 100:+.0f} pts vs today",
-                  help="Share of the last 12 months' revenue from the accounts this scenario "
-                       "makes key; the delta compares with today's key accounts.")
 
-        if len(outcome.demoted):
-            st.warning(
-                f"**{len(outcome.demoted)} of today's key accounts would be demoted.** Demoting "
-                "a key account is painful for the relationship; check each one before you "
-                "decide: " + ", ".join(plain(n) for n in outcome.demoted["name"]) + ".",
-                icon=":material/warning:",
-            )
+def headline(outcome: selection.Outcome, rule: selection.Rule) -> None:
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Key accounts", outcome.key_count,
+              delta=outcome.key_count - outcome.key_count_today, delta_color="off",
+              help=f"Under this scenario: {rule.describe()}. Delta against today's list.")
+    m2.metric("Promoted", len(outcome.promoted), help="Not key today, key under this scenario")
+    m3.metric("Demoted", len(outcome.demoted),
+              help="Key today, not under this scenario. Demoting a key account is costly.")
+    share_change = outcome.key_revenue_share - outcome.key_revenue_share_today
+    m4.metric("Key-account revenue", percent(outcome.key_revenue_share),
+              delta=f"{share_change * 100:+.0f} pts vs today",
+              help="Share of the last 12 months' revenue from the accounts this scenario "
+                   "makes key; the delta compares with today's key accounts.")
+    if outcome.total_capacity is not None:
+        st.info(f"**KAM capacity: {outcome.total_capacity} key accounts, "
+                f"{outcome.key_count} taken.** "
+                + (f"{len(outcome.blocked)} account(s) would be key on score alone but have "
+                   "no KAM room: " + ", ".join(plain(n) for n in outcome.blocked["name"]) + "."
+                   if len(outcome.blocked) else "Every account that scores high enough has a "
+                   "KAM with room."), icon=":material/groups:")
+    if len(outcome.demoted):
+        st.warning(
+            f"**{len(outcome.demoted)} of today's key accounts would be demoted.** Demoting "
+            "a key account is painful for the relationship; check each one before you "
+            "decide: " + ", ".join(plain(n) for n in outcome.demoted["name"]) + ".",
+            icon=":material/warning:",
+        )
 
-        shown = outcome.table.head(max(50, outcome.key_count + 15)).assign(
-            change=lambda t: t["change"].map(CHANGE_BADGES),
-            account=lambda t: account_links(t.index.to_series(), t["name"]),
-        )
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            height=420,
-            column_order=["rank", "account", "score", "change", "key_today", "industry",
-                          "manager", "annual_revenue"],
-            column_config={
-                "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-                "account": account_link_column("Account", help="Open the account"),
-                "score": st.column_config.ProgressColumn(
-                    "Score", min_value=1, max_value=10, format="%.1f",
-                    help="Weighted mean of the chosen criteria, 1-10"),
-                "change": st.column_config.TextColumn("Change", help="Against today's key list"),
-                "key_today": st.column_config.CheckboxColumn("Key today"),
-                "industry": "Industry",
-                "manager": "Manager",
-                "annual_revenue": money_column("Revenue, 12 months"),
-            },
-            key="selection_ranking",
-        )
-        st.caption(f"Top {len(shown)} of {len(outcome.table):,} accounts. Key accounts are "
-                   f"{rule.describe()}.")
-        st.plotly_chart(
-            charts.contribution_bars(outcome.ranked, accounts["name"]), key="selection_contrib"
-        )
-        changes(outcome)
+
+def ranking(outcome: selection.Outcome, weights: dict[str, int], missing: str,
+            rule: selection.Rule) -> None:
+    with_stability = st.toggle(
+        "Show each account's chance of being key", key="stability", bind="query-params",
+        help="Shakes every weight 1,000 times by up to 25 % and counts how often each "
+             "account comes out key (see How stable).")
+    probability = (selection_data.key_probability(weights, missing, rule)
+                   if with_stability else None)
+    table = outcome.table
+    if probability is not None:
+        table = table.assign(stability=probability,
+                             stability_label=stability.stability_label(probability))
+    shown = table.head(max(50, outcome.key_count + 15)).assign(
+        change=lambda t: t["change"].map(CHANGE_BADGES),
+        account=lambda t: account_links(t.index.to_series(), t["name"]),
+    )
+    columns = ["rank", "account", "score", "change", "key_today", "industry", "manager",
+               "annual_revenue"]
+    if probability is not None:
+        columns[3:3] = ["stability", "stability_label"]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_order=columns,
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+            "account": account_link_column("Account", help="Open the account"),
+            "score": st.column_config.ProgressColumn(
+                "Score", min_value=1, max_value=10, format="%.1f",
+                help="Weighted mean of the chosen criteria, 1-10"),
+            "stability": st.column_config.ProgressColumn(
+                "Chance of being key", min_value=0, max_value=1, format="percent",
+                help="Share of 1,000 rankings with shaken weights in which it is key"),
+            "stability_label": st.column_config.TextColumn("Stability"),
+            "change": st.column_config.TextColumn("Change", help="Against today's key list"),
+            "key_today": st.column_config.CheckboxColumn("Key today"),
+            "industry": "Industry",
+            "manager": "Manager",
+            "annual_revenue": money_column("Revenue, 12 months"),
+        },
+        key="selection_ranking",
+    )
+    st.caption(f"Top {len(shown)} of {len(outcome.table):,} accounts. Key accounts are "
+               f"{rule.describe()}. The downloads hold every account.")
+    downloads(outcome, weights, missing, rule, probability)
+    st.plotly_chart(
+        charts.contribution_bars(outcome.ranked, accounts["name"]), key="selection_contrib"
+    )
+    changes(outcome)
+
+
+def downloads(outcome: selection.Outcome, weights: dict[str, int], missing: str,
+              rule: selection.Rule, probability) -> None:
+    sheets = selection_export.lists(outcome.table, probability)
+    stem = selection_export.file_stem(weights, missing, rule)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download the whole ranking (CSV)", selection_export.to_csv(sheets["Ranking"]),
+        f"{stem}.csv", "text/csv", key="selection_download_csv", icon=":material/download:",
+        on_click="ignore")
+    c2.download_button(
+        "Download ranking and lists (Excel)",
+        selection_export.to_xlsx(sheets, selection_export.describe(weights, missing, rule)),
+        f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="selection_download_xlsx", icon=":material/download:", on_click="ignore")
 
 
 def changes(outcome: selection.Outcome) -> None:
@@ -177,6 +251,7 @@ def changes(outcome: selection.Outcome) -> None:
             if frame.empty:
                 st.caption(empty)
                 continue
+            slug = title.lower().replace(" ", "_")
             st.dataframe(
                 frame[["rank", "name", "score", "industry", "manager", "annual_revenue"]].assign(
                     account=account_links(frame.index.to_series(), frame["name"])),
@@ -190,8 +265,13 @@ def changes(outcome: selection.Outcome) -> None:
                     "industry": "Industry", "manager": "Manager",
                     "annual_revenue": money_column("Revenue, 12 months"),
                 },
-                key=f"selection_{title.lower().replace(' ', '_')}",
+                key=f"selection_{slug}",
             )
+            st.download_button(
+                f"Download {title.lower()} (CSV)",
+                selection_export.to_csv(selection_export.shown(frame)),
+                f"selection_{slug}.csv", "text/csv", key=f"selection_download_{slug}",
+                on_click="ignore")
 
 
 def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Rule) -> None:
@@ -199,10 +279,14 @@ def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Ru
         if store.read_only():
             st.caption("Read-only demo: saving is switched off.")
             return
+        actor = current_actor()
+        if not actor.at_least(UserRole.LEADERSHIP):
+            st.caption("Only leadership can save scenarios.")
+            return
         with st.form("selection_save", border=False):
             name = st.text_input("Name", key="selection_save_name", max_chars=80,
                                  placeholder="e.g. Growth focus 2027")
-            author = st.text_input("Your name", key="selection_save_author")
+            st.caption(f"Saved as {plain(actor.name)}.")
             if not st.form_submit_button("Save scenario"):
                 return
         problem = selection.scenario_name_problem(name)
@@ -212,14 +296,18 @@ def save_scenario_form(weights: dict[str, int], missing: str, rule: selection.Ru
             st.error("Every weight is zero; there is nothing to save.")
         else:
             try:
-                store.save_scenario(data.engine(), name.strip(), weights,
+                store.save_scenario(data.engine(), actor, name.strip(), weights,
                                     {"kind": rule.kind, "n": rule.n, "threshold": rule.threshold,
-                                     "missing": missing}, author.strip() or None)
+                                     "missing": missing})
+            except (store.ScenarioNameTaken, Refused) as exc:
+                st.error(plain(exc), icon=":material/error:")
+                return
             except WRITE_ERRORS as exc:
                 st.error(plain(write_failed(exc)), icon=":material/error:")
                 return
             # The list of saved scenarios is outside this fragment: rerun the whole page.
-            st.session_state[SAVED_MESSAGE] = f"Saved “{name.strip()}”."
+            st.session_state[SAVED_MESSAGE] = (f"Saved “{name.strip()}”. It is listed below "
+                                               "with a link that reopens it.")
             st.rerun(scope="app")
 
 
@@ -227,25 +315,67 @@ def saved_scenarios() -> None:
     st.subheader("Saved scenarios")
     message = st.session_state.pop(SAVED_MESSAGE, None)
     if message:
-        st.success(f"{plain(message)} It is listed below with a link that reopens it.",
-                   icon=":material/bookmark_added:")
+        st.success(plain(message), icon=":material/bookmark_added:")
     saved = data.scenarios()
     if saved.empty:
         st.caption("None yet. Save a scenario to compare it later or share it by name.")
         return
     links = [f"/selection?{selection.saved_link_query(w, r)}"
              for w, r in zip(saved["weights"], saved["rule"], strict=True)]
+    rules = [selection_analyses.rule_from_saved(r).describe() for r in saved["rule"]]
+    unrated = [selection.MISSING_LABELS.get(str(r.get("missing", selection.DEFAULT_MISSING)),
+                                            "") for r in saved["rule"]]
     st.dataframe(
-        saved.assign(link=links, weights=saved["weights"].map(selection.describe_weights))[
-            ["name", "weights", "author", "created_at", "link"]],
+        saved.assign(link=links, weights=saved["weights"].map(selection.describe_weights),
+                     rule=rules, unrated=unrated)[
+            ["name", "weights", "rule", "unrated", "author", "created_at", "link"]],
         hide_index=True,
         column_config={
-            "name": "Scenario", "weights": "Weights", "author": "Saved by",
+            "name": "Scenario", "weights": "Weights", "rule": "Key accounts are",
+            "unrated": "Criteria not rated", "author": "Saved by",
             "created_at": st.column_config.DatetimeColumn("Saved", format="D MMM YYYY, HH:mm"),
             "link": st.column_config.LinkColumn("Open", display_text="Open scenario"),
         },
         key="selection_saved",
     )
+    manage_saved(saved["name"].tolist())
+
+
+def manage_saved(names: list[str]) -> None:
+    actor = current_actor()
+    if store.read_only() or not actor.at_least(UserRole.LEADERSHIP):
+        return
+    with st.expander("Rename or delete a saved scenario", icon=":material/edit:"):
+        with st.form("selection_manage", border=False):
+            which = st.selectbox("Scenario", names, key="selection_manage_name")
+            new_name = st.text_input("New name", key="selection_manage_new_name", max_chars=80)
+            sure = st.checkbox("Yes, delete it", key="selection_manage_sure")
+            rename, delete = st.columns(2)
+            renaming = rename.form_submit_button("Rename")
+            deleting = delete.form_submit_button("Delete", type="secondary")
+        if not (renaming or deleting):
+            return
+        try:
+            if renaming:
+                problem = selection.scenario_name_problem(new_name)
+                if problem:
+                    st.error(problem)
+                    return
+                store.rename_scenario(data.engine(), actor, which, new_name.strip())
+                st.session_state[SAVED_MESSAGE] = f"Renamed “{which}” to “{new_name.strip()}”."
+            else:
+                if not sure:
+                    st.error("Tick “Yes, delete it” to delete the scenario.")
+                    return
+                store.delete_scenario(data.engine(), actor, which)
+                st.session_state[SAVED_MESSAGE] = f"Deleted “{which}”."
+        except (store.ScenarioNameTaken, store.ScenarioNotFound, Refused) as exc:
+            st.error(plain(exc), icon=":material/error:")
+            return
+        except WRITE_ERRORS as exc:
+            st.error(plain(write_failed(exc)), icon=":material/error:")
+            return
+        st.rerun()
 
 
 scenario()

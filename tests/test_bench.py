@@ -18,6 +18,8 @@ def test_quick_bench_measures_every_section_and_writes_its_report(tmp_path, monk
     sections = [(f["section"], f["size"]) for f in report["figures"]]
     assert sections == [
         ("score_accounts vs bare numpy", bench.QUICK["scoring"][0]),
+        (f"key_probability, {bench.QUICK['stability'][0][1]:,} draws",
+         bench.QUICK["stability"][0][0]),
         ("static page: metrics, table, chart", 50),
         ("Selection rerun vs one-slider page", bench.QUICK["page"][0]),
         ("one account's monthly trend", bench.QUICK["events"][0]),
@@ -33,7 +35,8 @@ def test_quick_bench_measures_every_section_and_writes_its_report(tmp_path, monk
 
 def test_bench_command_writes_where_it_is_told(tmp_path, monkeypatch, capsys):
     out = tmp_path / "figures" / "bench.json"
-    monkeypatch.setattr(bench, "QUICK", {"scoring": (50,), "page": (30,), "events": (2_000,)})
+    monkeypatch.setattr(bench, "QUICK", {"scoring": (50,), "stability": ((50, 10),),
+                                         "page": (30,), "events": (2_000,)})
     assert main(["bench", "--quick", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["quick"] is True
     assert "score_accounts vs bare numpy" in capsys.readouterr().out

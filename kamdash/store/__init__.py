@@ -13,10 +13,14 @@ from kamdash.store.engagement import *  # noqa: F403
 from kamdash.store.engagement import __all__ as _engagement_all
 from kamdash.store.imports import *  # noqa: F403
 from kamdash.store.imports import __all__ as _imports_all
+from kamdash.store.rating_history import *  # noqa: F403
+from kamdash.store.rating_history import __all__ as _rating_history_all
+from kamdash.store.scenarios import *  # noqa: F403
+from kamdash.store.scenarios import __all__ as _scenarios_all
 from kamdash.store.stakeholders import *  # noqa: F403
 from kamdash.store.stakeholders import __all__ as _stakeholders_all
 from kamdash.store.users import *  # noqa: F403
 from kamdash.store.users import __all__ as _users_all
 
-__all__ = [*_core_all, *_audit_all, *_imports_all, *_stakeholders_all, *_engagement_all]
-__all__ += _users_all
+__all__ = [*_core_all, *_audit_all, *_imports_all, *_stakeholders_all, *_engagement_all,
+           *_scenarios_all, *_rating_history_all, *_users_all]

@@ -1,4 +1,4 @@
-"""Core reads and writes: accounts, ratings, scenarios, whole-portfolio writes, data version.
+"""Core reads and writes: accounts, ratings, whole-portfolio writes, data version.
 
 Reads return pandas DataFrames (what the domain layer eats). Every write runs in one
 transaction and bumps the data version, which the app's cached loaders are keyed on.
@@ -6,9 +6,7 @@ transaction and bumps the data version, which the app's cached loaders are keyed
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, text, update
@@ -44,10 +42,8 @@ __all__ = [
     "load_accounts",
     "load_managers",
     "load_ratings",
-    "load_scenarios",
     "read_frame",
     "replace_all",
-    "save_scenario",
 ]
 
 DATA_VERSION_KEY = "data_version"
@@ -263,38 +259,3 @@ def load_managers(engine: Engine) -> pd.DataFrame:
         Manager.id.label("manager_id"), Manager.name, Manager.email, Manager.role, Manager.capacity
     ).order_by(Manager.name)
     return read_frame(engine, stmt).set_index("manager_id")
-
-
-# --- scenarios ---------------------------------------------------------------------------
-
-
-def save_scenario(
-    engine: Engine,
-    name: str,
-    weights: Mapping[str, float],
-    rule: Mapping[str, object],
-    author: str | None = None,
-) -> None:
-    """Save (or overwrite, by name) a what-if scenario."""
-    ensure_writable()
-    with Session(engine) as session, session.begin():
-        existing = session.exec(select(Scenario).where(Scenario.name == name)).first()
-        row = existing[0] if existing else Scenario(name=name, weights="{}", rule="{}")
-        row.weights = json.dumps(dict(weights))
-        row.rule = json.dumps(dict(rule))
-        row.author = author
-        row.created_at = datetime.now(UTC)
-        session.add(row)
-        bump_version(session)
-
-
-def load_scenarios(engine: Engine) -> pd.DataFrame:
-    """Saved scenarios, newest first, with ``weights`` and ``rule`` decoded to dicts."""
-    stmt = select(
-        Scenario.name, Scenario.weights, Scenario.rule, Scenario.author, Scenario.created_at
-    ).order_by(Scenario.created_at.desc())
-    df = read_frame(engine, stmt)
-    df["weights"] = df["weights"].map(json.loads)
-    df["rule"] = df["rule"].map(json.loads)
-    return df
-

@@ -108,7 +108,7 @@ def test_link_problems_name_the_bad_value_and_what_was_used_instead():
         "The weight for Solvency in the link is 2.5; weights are whole numbers, so 2 was used.",
         "'charisma' is not a selection criterion, so its weight was ignored.",
         "'zero' is not a way to treat missing ratings (use floor or ignore); the default was used.",
-        "'best' is not a selection rule (use top_n or threshold); the default was used.",
+        "'best' is not a selection rule (use top_n, threshold or capacity); the default was used.",
         "The number of key accounts in the link is 500; it is a whole number from 1 to 300, so "
         "the default was used.",
         "The minimum score in the link is 99; scores run from 1 to 10, so the default was used.",

@@ -39,7 +39,12 @@ def _seed(engine) -> None:
 # Every public write of the store, called with arguments that would succeed when writable.
 WRITES = {
     "replace_all": lambda e: store.replace_all(e, {Account: [dict(id=9, name="New")]}),
-    "save_scenario": lambda e: store.save_scenario(e, "Q1", {"tenure": 5}, {"kind": "top_n"}),
+    "save_scenario": lambda e: store.save_scenario(e, LOCAL, "Q1", {"tenure": 5},
+                                                   {"kind": "top_n"}),
+    "rename_scenario": lambda e: (store.save_scenario(e, LOCAL, "Q1", {"tenure": 5}, {}),
+                                  store.rename_scenario(e, LOCAL, "Q1", "Q2")),
+    "delete_scenario": lambda e: (store.save_scenario(e, LOCAL, "Q1", {"tenure": 5}, {}),
+                                  store.delete_scenario(e, LOCAL, "Q1")),
     "import_file": lambda e: store.import_file(e, "accounts", b"name\nNew\n", "a.csv"),
     "import_rows": lambda e: store.import_rows(
         e, __import__("kamdash.files").files.parse("accounts", b"name\nNew\n", "a.csv")),
@@ -121,7 +126,7 @@ def test_a_read_only_value_that_is_no_yes_or_no_refuses_every_write(engine, monk
     before = snapshot(engine)
     monkeypatch.setenv("KAMDASH_READ_ONLY", "sure")
     with pytest.raises(SettingsError, match="KAMDASH_READ_ONLY='sure' is neither on nor off"):
-        store.save_scenario(engine, "Q1", {"tenure": 5}, {"kind": "top_n"})
+        store.save_scenario(engine, LOCAL, "Q1", {"tenure": 5}, {"kind": "top_n"})
     assert snapshot(engine) == before
 
 
