@@ -24,3 +24,9 @@ def demo_on_first_start() -> bool:
     """Seed the demo portfolio into an empty database when the app starts, unless
     KAMDASH_DEMO is 0, false or no (for people who bring their own CRM data)."""
     return os.environ.get("KAMDASH_DEMO", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def four_eyes() -> bool:
+    """KAMDASH_FOUR_EYES is 1, true or yes: a key-account proposal must be approved or
+    rejected by someone other than who proposed it. Off by default (one local user)."""
+    return os.environ.get("KAMDASH_FOUR_EYES", "").strip().lower() in {"1", "true", "yes"}
