@@ -176,6 +176,23 @@ def designations_on_approval(changes: Iterable[Change], effective_on: date,
     return rows
 
 
+def effective_date_problem(effective_on: date, today: date,
+                           latest: Mapping[str, date]) -> str | None:
+    """Why approval cannot take effect on ``effective_on``, or None: not after ``today``
+    (the list changes when it is signed off) and not before the latest designation of an
+    account it changes (``latest``: account name -> its latest designation's day), which
+    would leave that one in force."""
+    if effective_on > today:
+        return (f"The effective date {effective_on:%d %b %Y} is in the future; the list "
+                "changes when it is signed off, so choose today or earlier.")
+    before = sorted((day, name) for name, day in latest.items() if day > effective_on)
+    if before:
+        day, name = before[-1]
+        return (f"The effective date must not be before {day:%d %b %Y}, the latest decision "
+                f"on {name}.")
+    return None
+
+
 def decision_problem(status: str, proposed_by: str, decider: str,
                      four_eyes: bool) -> str | None:
     """Why ``decider`` cannot approve or reject this proposal now, or None when they can."""

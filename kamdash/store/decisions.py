@@ -75,11 +75,13 @@ def create_proposal(engine: Engine, actor: Actor, draft: Draft, changes: Iterabl
 
 
 def decide_proposal(engine: Engine, actor: Actor, proposal_id: int, approve: bool,
-                    effective_on: date, note: str = "", *, four_eyes: bool = False) -> None:
+                    effective_on: date, note: str = "", *, today: date,
+                    four_eyes: bool = False) -> None:
     """Approve (write every change as a designation of ``effective_on``, with reason,
     decided_by and the proposal's id) or reject an open proposal, in one transaction with
     audit entries. Leadership only (``Refused``); a proposal that is not open, a decider
-    who proposed it under ``four_eyes``, or a stored demotion without a reason raises
+    who proposed it under ``four_eyes``, an effective date after ``today`` or before an
+    affected account's latest designation, or a stored demotion without a reason raises
     ``DecisionRejected``. Nothing is written on refusal."""
     ensure_writable()
     require_role(actor, UserRole.LEADERSHIP, SIGN_OFF)
@@ -100,8 +102,15 @@ def decide_proposal(engine: Engine, actor: Actor, proposal_id: int, approve: boo
         if approve:
             draft = Draft({}, {}, [], tuple(c.account_id for c in changes if c.kind == "promote"),
                           tuple(c.account_id for c in changes if c.kind != "promote"))
-            problems = decisions.change_problems(draft, changes,
-                                                 _names(session, draft.demotions))
+            names = _names(session, [c.account_id for c in changes])
+            problems = decisions.change_problems(draft, changes, names)
+            latest = dict(session.exec(
+                select(Designation.account_id, func.max(Designation.changed_on))
+                .where(Designation.account_id.in_(list(names)))
+                .group_by(Designation.account_id)).all())
+            problem = decisions.effective_date_problem(
+                effective_on, today, {names[a]: d for a, d in latest.items()})
+            problems += [problem] if problem else []
             if problems:
                 raise DecisionRejected(problems)
             for values in decisions.designations_on_approval(changes, effective_on,

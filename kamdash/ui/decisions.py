@@ -131,6 +131,7 @@ def _sign_off_form(proposal_id: int, proposed_by: str) -> None:
         st.markdown("**Sign off**: approval writes every change to the key-account list on "
                     "the effective date; rejection changes nothing.")
         effective = st.date_input("Effective from", value=data.today(),
+                                  max_value=data.today(),
                                   key=f"decisions_effective_{proposal_id}", format="YYYY-MM-DD")
         note = st.text_input("Note (optional)", key=f"decisions_note_decision_{proposal_id}",
                              max_chars=decisions.REASON_MAX)
@@ -141,7 +142,7 @@ def _sign_off_form(proposal_id: int, proposed_by: str) -> None:
         return
     try:
         decide_proposal(data.engine(), actor, proposal_id, approve, effective, note,
-                        four_eyes=four_eyes)
+                        today=data.today(), four_eyes=four_eyes)
     except DecisionRejected as exc:
         st.error("Nothing was decided:\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems),
                  icon=":material/error:")
@@ -194,6 +195,8 @@ def render_designation_history(account_id: int) -> None:
     shown = history.sort_values(["changed_on", "designation_id"], ascending=False)
     st.dataframe(
         shown.assign(status=shown["is_key"].map({True: "Key account", False: "Not key"}),
+                     watch_until=shown["watch_until"].map(
+                         lambda d: "" if pd.isna(d) else f"{d:%d %b %Y}"),
                      proposal=shown["proposal_id"].map(
                          lambda p: "" if pd.isna(p) else f"Proposal {int(p)}")),
         hide_index=True, width="stretch", key=f"account_designations_{account_id}",
@@ -202,7 +205,7 @@ def render_designation_history(account_id: int) -> None:
         column_config={
             "changed_on": st.column_config.DateColumn("From", format="D MMM YYYY"),
             "status": "Status",
-            "watch_until": st.column_config.DateColumn("On watch until", format="D MMM YYYY"),
+            "watch_until": "On watch until",
             "reason": st.column_config.TextColumn("Reason", width="large"),
             "changed_by": "Decided by", "proposal": "Decision",
         },

@@ -93,5 +93,6 @@ def render_matrix(shown: pd.DataFrame, keys: list[str]) -> None:
         edited = st.data_editor(before, hide_index=True, width="stretch", column_config=config,
                                 num_rows="fixed", key=key, height=min(600, 38 + 35 * len(before)))
         submitted = st.form_submit_button("Save ratings", type="primary", icon=":material/save:")
+    st.caption("An empty cell (None) is not rated yet. Only the cells you change are saved.")
     if submitted and save_grid(before, edited, keys):
         st.rerun()

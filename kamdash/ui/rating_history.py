@@ -69,12 +69,13 @@ def render_rating_history(account_id: int) -> None:
         st.caption("Never rated. Rate it on the Ratings page.")
         return
     table = ratings_matrix.history_table(history)
+    table["change"] = table["change"].map(lambda c: "" if pd.isna(c) else f"{c:+.0f}")
     st.dataframe(table, hide_index=True, width="stretch", key=f"account_ratings_{account_id}",
                  column_order=["label", "value", "change", "rated_on", "rated_by"],
                  column_config={
                      "label": "Criterion", "value": st.column_config.NumberColumn(
                          "Rating", format="%d"),
-                     "change": st.column_config.NumberColumn("Change", format="%+d",
-                                                             help="On the rating before"),
+                     "change": st.column_config.TextColumn("Change",
+                                                           help="On the rating before"),
                      "rated_on": st.column_config.DateColumn("Rated on", format="D MMM YYYY"),
                      "rated_by": "Rated by"})
