@@ -67,5 +67,5 @@ def load_audit(engine: Engine, *, actor: str | None = None, account_id: int | No
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     frame = read_frame(engine, stmt)
     for column in ("before", "after"):
-        frame[column] = frame[column].map(lambda v: json.loads(v) if v else None)
+        frame[column] = frame[column].map(lambda v: json.loads(v) if isinstance(v, str) else None)
     return frame

@@ -35,7 +35,8 @@ def load_latest_ratings(engine: Engine) -> pd.DataFrame:
     ).subquery()
     frame = read_frame(engine, select(ranked.c.account_id, ranked.c.criterion, ranked.c.value,
                                       ranked.c.rated_on, ranked.c.rated_by)
-                       .where(ranked.c.rn == 1).order_by(ranked.c.account_id))
+                       .where(ranked.c.rn == 1)
+                       .order_by(ranked.c.account_id, ranked.c.criterion))
     frame["rated_on"] = pd.to_datetime(frame["rated_on"])
     return frame
 
