@@ -43,7 +43,7 @@ _COMMITS = (
 )
 # Key accounts by position (ordered by id) cycle through these statuses: mostly agreed,
 # some only offered, a quarter never offered, a few declined.
-_STATUS_CYCLE = ("agreed", "not_offered", "offered", "agreed", "agreed", "not_offered",
+_STATUS_CYCLE = ("agreed", "offered", "not_offered", "agreed", "agreed", "not_offered",
                  "declined", "agreed")
 _STORY_STATUS = {"Northwind Logistics": "agreed", "Helios Foods": "agreed",
                  "Castellan Steel": "agreed"}
