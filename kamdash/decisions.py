@@ -231,3 +231,29 @@ def summarise_changes(changes: pd.DataFrame) -> str:
              ((ChangeKind.promote.value, "promoted"), (ChangeKind.demote.value, "demoted"),
               (ChangeKind.watch.value, "on watch")) if counts.get(k, 0)]
     return ", ".join(parts) or "no changes"
+
+
+def designation_problems(rows: Iterable[Mapping[str, object]], names: Mapping[int, str],
+                         key_today: Mapping[int, bool], today: date) -> list[str]:
+    """Problems of designation rows brought in whole (a file of decisions): a known account,
+    a date not after ``today``, a reason for every demotion of a key account today, and a
+    watch only on a key designation, ending after it starts."""
+    problems = []
+    for n, row in enumerate(rows, start=1):
+        account_id = int(row["account_id"])
+        who = names.get(account_id)
+        if who is None:
+            problems.append(f"row {n}: there is no account with id {account_id}")
+            continue
+        day, watch = row.get("changed_on"), row.get("watch_until")
+        if not isinstance(day, date) or day > today:
+            problems.append(f"row {n}, {who}: the date must be a day up to today")
+            continue
+        if not row["is_key"] and key_today.get(account_id) and not str(
+                row.get("reason") or "").strip():
+            problems.append(f"row {n}, {who}: a demotion needs a reason")
+        if watch is not None and (not row["is_key"] or not isinstance(watch, date)
+                                  or watch <= day):
+            problems.append(f"row {n}, {who}: a watch belongs to a key account and ends "
+                            "after its start")
+    return problems

@@ -20,7 +20,7 @@ from kamdash.store.audit import record
 from kamdash.store.core import bump_version, ensure_writable, read_frame
 
 __all__ = ["DecisionRejected", "create_proposal", "decide_proposal", "load_designations",
-           "load_proposal", "load_proposal_changes", "load_proposals"]
+           "load_proposal", "load_proposal_changes", "load_proposals", "record_designations"]
 
 PROPOSE = "propose a key-account list"
 SIGN_OFF = "sign off key-account decisions"
@@ -198,3 +198,38 @@ def load_designations(engine: Engine, account_id: int | None = None) -> pd.DataF
         frame[column] = pd.to_datetime(frame[column])
     frame["proposal_id"] = frame["proposal_id"].astype("Int64")
     return frame
+
+
+def record_designations(engine: Engine, actor: Actor, rows: Iterable[dict],
+                        today: date) -> int:
+    """Append designation rows (``account_id``, ``is_key``, ``changed_on``, ``reason``,
+    ``watch_until``; decided by ``actor``) in one transaction with audit entries: the
+    whole-frame write for decisions brought in from a file. Leadership only; any problem
+    (``decisions.designation_problems``) raises ``DecisionRejected`` and nothing is written.
+    Returns how many rows were added."""
+    ensure_writable()
+    require_role(actor, UserRole.LEADERSHIP, SIGN_OFF)
+    rows = [dict(r) for r in rows]
+    with Session(engine) as session, session.begin():
+        names = _names(session, [r["account_id"] for r in rows])
+        latest = select(Designation.account_id, Designation.is_key).order_by(
+            Designation.changed_on, Designation.id)
+        key_today = dict(session.exec(latest).all())
+        problems = decisions.designation_problems(rows, names, key_today, today)
+        if problems:
+            raise DecisionRejected(problems)
+        for r in rows:
+            values = {"account_id": int(r["account_id"]), "is_key": bool(r["is_key"]),
+                      "changed_on": r["changed_on"],
+                      "reason": (str(r.get("reason") or "").strip() or None),
+                      "changed_by": actor.email, "watch_until": r.get("watch_until"),
+                      "proposal_id": None}
+            designation = Designation(**values)
+            session.add(designation)
+            session.flush()
+            record(session, actor, "create", "designation", designation.id,
+                   after={k: v for k, v in values.items() if k != "account_id"},
+                   account_id=designation.account_id)
+        if rows:
+            bump_version(session)
+    return len(rows)

@@ -174,3 +174,36 @@ def test_writes_are_refused_in_read_only_mode(engine, monkeypatch):
     with pytest.raises(store.ReadOnlyError):
         store.decide_proposal(engine, BOSS, pid, True, TODAY, today=TODAY)
     assert snapshot(engine) == before
+
+
+def test_designations_brought_in_whole_are_appended_and_the_key_list_follows(engine):
+    seed(engine)
+    added = store.record_designations(engine, LEAD, [
+        dict(account_id=2, is_key=True, changed_on=TODAY, reason="Framework contract",
+             watch_until=None),
+        dict(account_id=3, is_key=False, changed_on=TODAY, reason="Volumes moved",
+             watch_until=None)], TODAY)
+    assert added == 2
+    assert key_list(engine) == ["Acme", "Bolt"]
+    assert store.load_designations(engine, 3)["changed_by"].tolist()[-1] == "lead@x.example"
+
+
+@pytest.mark.parametrize(("actor", "row", "error", "message"), [
+    (LEAD, dict(account_id=3, is_key=False, changed_on=TODAY, reason=" "),
+     store.DecisionRejected, "row 2, Core: a demotion needs a reason"),
+    (LEAD, dict(account_id=2, is_key=True, changed_on=date(2026, 11, 16)),
+     store.DecisionRejected, "row 2, Bolt: the date must be a day up to today"),
+    (LEAD, dict(account_id=2, is_key=False, changed_on=TODAY, watch_until=date(2027, 1, 1)),
+     store.DecisionRejected, "a watch belongs to a key account"),
+    (LEAD, dict(account_id=9, is_key=True, changed_on=TODAY), store.DecisionRejected,
+     "row 2: there is no account with id 9"),
+    (KAM, dict(account_id=2, is_key=True, changed_on=TODAY), Refused, "Only leadership"),
+])
+def test_bad_designations_brought_in_whole_write_nothing(engine, actor, row, error,
+                                                         message):
+    seed(engine)
+    before = snapshot(engine)
+    with pytest.raises(error, match=message):
+        store.record_designations(engine, actor, [dict(account_id=2, is_key=True,
+                                                       changed_on=TODAY), row], TODAY)
+    assert snapshot(engine) == before
