@@ -275,7 +275,8 @@ def test_clear_all_empties_every_table_keeps_the_schema_and_moves_the_version(en
     version = store.data_version(engine)
     assert store.clear_all(engine) == {
         "manager": 0, "account": 2, "rating": 1, "stakeholder": 2, "engagement": 1,
-        "account_month": 0, "scenario": 0, "designation": 0}
+        "account_month": 0, "scenario": 0, "designation": 0, "audit_entry": 0,
+        "proposal": 0, "proposal_change": 0, "programme_service": 0, "programme_agreement": 0}
     assert all(rows == [] for table, rows in snapshot(engine).items() if table != "meta")
     assert store.data_version(engine) == version + 1
     assert counts(imp(engine, "accounts", ACCOUNTS)) == (2, 0, 0)  # the schema is still there
