@@ -46,9 +46,12 @@ pages["Leadership"] = [
             url_path="portfolio", default=not kam),
     st.Page("pages/selection.py", title="Selection (what-if)", icon=":material/tune:",
             url_path="selection"),
+    st.Page("pages/decisions.py", title="Decisions", icon=":material/gavel:",
+            url_path="decisions"),
 ]
 pages["Account management"] = [
     st.Page("pages/account.py", title="Account", icon=":material/business:", url_path="account"),
+    st.Page("pages/ratings.py", title="Ratings", icon=":material/star_rate:", url_path="ratings"),
     st.Page("pages/coverage.py", title="Coverage", icon=":material/groups:", url_path="coverage"),
     st.Page("pages/engagement.py", title="Engagement", icon=":material/timeline:",
             url_path="engagement"),

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, demo_audit, demo_selection, settings, store
+from kamdash import criteria, db, demo_audit, demo_decisions, demo_selection, settings, store
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -483,7 +483,8 @@ def seed_demo(
     engine: Engine, n_accounts: int = 300, seed: int = 7, today: date | None = None
 ) -> dict[str, int]:
     """Create the schema and replace all data with the demo portfolio; rows written per table."""
-    rows = build_portfolio(n_accounts, seed, today)
+    rows = demo_decisions.add_decisions_and_programme(build_portfolio(n_accounts, seed, today),
+                                                      today or date.today())
     db.create_schema(engine)
     store.replace_all(engine, rows)
     return {table.__tablename__: len(rows[table]) for table in rows}

@@ -190,6 +190,10 @@ class Designation(SQLModel, table=True):
     changed_on: date
     reason: str | None = None
     changed_by: str | None = None
+    # Key but on watch until this day (a conservative demotion); set by an approved proposal.
+    watch_until: date | None = None
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id",
+                                    ondelete="SET NULL")
 
 
 class Meta(SQLModel, table=True):
@@ -243,3 +247,89 @@ class User(SQLModel, table=True):
     role: str = Field(default="viewer")
     manager_id: int | None = Field(default=None, foreign_key="manager.id", ondelete="SET NULL")
     active: bool = Field(default=True)
+
+
+# --- decisions and the key-account programme -----------------------------------------------
+
+
+class ProposalStatus(StrEnum):
+    open = "open"  # waiting for leadership's sign-off
+    approved = "approved"  # its designations were written
+    rejected = "rejected"  # nothing changed
+
+
+class ChangeKind(StrEnum):
+    promote = "promote"  # becomes a key account
+    demote = "demote"  # loses key status on the effective date
+    watch = "watch"  # stays key for N months on watch, then is reviewed again (conservative)
+
+
+class Proposal(SQLModel, table=True):
+    """A proposed key-account list: the Selection scenario it came from (weights, rule and the
+    ranking as it stood), who proposed it, and leadership's decision."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    status: str = Field(default=ProposalStatus.open.value, index=True)
+    weights: str = Field(sa_column=Column(Text, nullable=False), description="JSON object")
+    rule: str = Field(sa_column=Column(Text, nullable=False), description="JSON object")
+    ranking: str = Field(sa_column=Column(Text, nullable=False),
+                         description="JSON list of [account_id, rank, score, would_be_key]")
+    proposed_by: str
+    proposed_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    effective_on: date | None = Field(default=None, description="when approved designations "
+                                                                "take effect")
+
+
+class ProposalChange(SQLModel, table=True):
+    """One promotion or demotion of a proposal, with its reason (required for a demotion)
+    and, for a watch, how many months the account keeps key status on watch."""
+
+    __tablename__ = "proposal_change"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "account_id", name="uq_proposal_change_account"),
+        CheckConstraint("kind IN ('promote', 'demote', 'watch')", name="ck_proposal_change_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    kind: str
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    watch_months: int | None = None
+
+
+class ProgrammeService(SQLModel, table=True):
+    """A value-added service of the key-account programme (the editable catalogue). Never
+    deleted, only retired, so agreements that include it keep their meaning."""
+
+    __tablename__ = "programme_service"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    active: bool = Field(default=True)
+
+
+class ProgrammeAgreement(SQLModel, table=True):
+    """The customer's side of a key account: have they been offered the programme, have they
+    agreed, what is included, what they commit to, and the signed document."""
+
+    __tablename__ = "programme_agreement"
+    __table_args__ = (
+        CheckConstraint("status IN ('not_offered', 'offered', 'agreed', 'declined')",
+                        name="ck_programme_agreement_status"),
+    )
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True, ondelete="CASCADE")
+    status: str = Field(default="not_offered")
+    agreed_on: date | None = None
+    next_review: date | None = None
+    services: str = Field(default="", description="programme_service ids joined by ';'")
+    customer_commits: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    document_url: str | None = None
+    updated_by: str | None = None
+    updated_on: date | None = None

@@ -25,7 +25,7 @@ DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "kamdash.db"
 
 # The variables ``load`` reads (tests unset them all, so a developer's own never leak in).
 VARIABLES = ("KAMDASH_DATABASE_URL", "KAMDASH_READ_ONLY", "KAMDASH_DEMO", "KAMDASH_TODAY",
-             "KAMDASH_ADMINS", "KAMDASH_SIGNUP")
+             "KAMDASH_ADMINS", "KAMDASH_SIGNUP", "KAMDASH_FOUR_EYES")
 
 TRUE_WORDS = ("1", "true", "yes", "on", "y")
 FALSE_WORDS = ("0", "false", "no", "off", "n")
@@ -44,6 +44,7 @@ class Settings:
     fixed_today: date | None  # KAMDASH_TODAY: the day kamdash measures from, None: the clock
     admins: frozenset[str] = frozenset()  # KAMDASH_ADMINS: e-mails that are admins on sign-in
     signup: str | None = None  # KAMDASH_SIGNUP: "viewer" lets uninvited e-mails read
+    four_eyes: bool = False  # KAMDASH_FOUR_EYES: the approver must not be the proposer
 
     def today(self) -> date:
         """The day kamdash measures from and dates business events by."""
@@ -95,6 +96,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         admins=frozenset(e.strip().lower() for e in _text(environ, "KAMDASH_ADMINS").split(",")
                          if e.strip()),
         signup=_signup(_text(environ, "KAMDASH_SIGNUP")),
+        four_eyes=parse_bool("KAMDASH_FOUR_EYES", environ.get("KAMDASH_FOUR_EYES"), False),
     )
 
 
@@ -170,3 +172,9 @@ def sign_in_configured(folder: str | os.PathLike | None = None) -> bool:
         except (OSError, ValueError):
             continue
     return False
+
+
+def four_eyes() -> bool:
+    """KAMDASH_FOUR_EYES is on: a key-account proposal must be approved or rejected by
+    someone other than who proposed it. Off by default (one local user)."""
+    return current().four_eyes

@@ -10,6 +10,7 @@ from kamdash.ui import data
 from kamdash.ui.account_health import render_engagement, render_health, render_log_engagement
 from kamdash.ui.account_picker import pick_account, plain
 from kamdash.ui.activity import render_account_history
+from kamdash.ui.decisions_account import render_key_account_tab
 from kamdash.ui.identity import edit_refusal
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.stakeholder_editor import render_editor
@@ -167,9 +168,9 @@ profile_header(account)
 all_people = data.stakeholders()
 people = all_people[all_people["account_id"] == account_id]
 # One tab per question a KAM brings; the address keeps the account, so a link still opens here.
-health_tab, roles_tab, engagement_tab, people_tab, history_tab = st.tabs(
+health_tab, roles_tab, engagement_tab, people_tab, key_tab, history_tab = st.tabs(
     ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})",
-     "History"])
+     "Key-account status", "History"])
 with health_tab:
     render_health(account_id)
 with roles_tab:
@@ -179,5 +180,7 @@ with engagement_tab:
     render_log_engagement(account_id)
 with people_tab:
     stakeholders_section(account_id, people)
+with key_tab:
+    render_key_account_tab(account_id)
 with history_tab:
     render_account_history(account_id)

@@ -9,6 +9,7 @@ from kamdash.scoring import RATING_MAX, RATING_MIN
 from kamdash.ui import data, rising_stars, selection_analyses, selection_data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.columns import money_column
+from kamdash.ui.decisions_selection import render_selection_hooks
 from kamdash.ui.identity import current_actor
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
@@ -21,6 +22,7 @@ st.caption(
     "The ranking and the changes against today's key-account list update as you move a slider. "
     "The page address holds the scenario: copy it to share exactly what you see."
 )
+render_selection_hooks()
 
 # Saved links name choices by key; the widgets show (and write) labels.
 relabelled = selection.link_choices_as_labels(

@@ -23,6 +23,10 @@ from kamdash.models import (
     Engagement,
     Manager,
     Meta,
+    ProgrammeAgreement,
+    ProgrammeService,
+    Proposal,
+    ProposalChange,
     Rating,
     Scenario,
     Stakeholder,
@@ -57,7 +61,11 @@ TABLES_IN_FK_ORDER: tuple[type[SQLModel], ...] = (
     Engagement,
     AccountMonth,
     Scenario,
+    Proposal,
+    ProposalChange,
     Designation,
+    ProgrammeService,
+    ProgrammeAgreement,
     AuditEntry,
     User,
 )
@@ -177,6 +185,7 @@ def _latest_designation_subquery():
         Designation.account_id,
         Designation.is_key,
         Designation.changed_on,
+        Designation.watch_until,
         func.row_number()
         .over(
             partition_by=Designation.account_id,
@@ -184,7 +193,8 @@ def _latest_designation_subquery():
         )
         .label("rn"),
     ).subquery()
-    return select(ranked.c.account_id, ranked.c.is_key, ranked.c.changed_on).where(
+    return select(ranked.c.account_id, ranked.c.is_key, ranked.c.changed_on,
+                  ranked.c.watch_until).where(
         ranked.c.rn == 1
     ).subquery()
 
@@ -197,7 +207,8 @@ def key_account_ids():
 
 
 def load_accounts(engine: Engine) -> pd.DataFrame:
-    """One row per account (index ``account_id``) with its manager and key status today."""
+    """One row per account (index ``account_id``) with its manager and key status today
+    (``watch_until``: a key account on watch until that day, else NaT)."""
     latest = _latest_designation_subquery()
     stmt = (
         select(
@@ -214,6 +225,7 @@ def load_accounts(engine: Engine) -> pd.DataFrame:
             Manager.name.label("manager"),
             latest.c.is_key,
             latest.c.changed_on.label("status_since"),
+            latest.c.watch_until,
         )
         .join(Manager, Manager.id == Account.manager_id, isouter=True)
         .join(latest, latest.c.account_id == Account.id, isouter=True)
@@ -222,7 +234,7 @@ def load_accounts(engine: Engine) -> pd.DataFrame:
     df = read_frame(engine, stmt).set_index("account_id")
     df["is_key"] = df["is_key"].fillna(False).astype(bool)
     df["annual_revenue"] = df["annual_revenue"].astype(float)
-    for col in ("customer_since", "status_since"):
+    for col in ("customer_since", "status_since", "watch_until"):
         df[col] = pd.to_datetime(df[col])
     return df
 

@@ -25,8 +25,8 @@ from kamdash import db, demo, selection, store
 # Every page of streamlit_app.py's navigation, by url_path; a page added there must be added
 # here, so that it is born with a browser test.
 APP_TITLE = "kamdash · Key accounts"  # streamlit_app.py's page config
-PAGES = ["portfolio", "selection", "account", "coverage", "engagement", "activity", "data",
-         "users"]
+PAGES = ["portfolio", "selection", "decisions", "account", "ratings", "coverage", "engagement",
+         "activity", "data", "users"]
 HOME = "portfolio"  # the default page: served at /, its url_path only names it
 
 

@@ -142,7 +142,7 @@ def test_saving_a_scenario_lists_it_with_a_link_that_reopens_it(writable_demo_db
     at = run()
     at.slider(key="w_solvency").set_value(8).run()
     at.text_input(key="selection_save_name").input("Cash first")
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:selection_save-Save scenario").click().run()
     assert not at.exception
     assert [unescaped(s.value) for s in at.success] == [
         "Saved “Cash first”. It is listed below with a link that reopens it."]
@@ -165,7 +165,7 @@ def test_saving_a_scenario_lists_it_with_a_link_that_reopens_it(writable_demo_db
 
 def test_saving_without_a_name_is_refused_and_writes_nothing(writable_demo_db):
     at = run()
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:selection_save-Save scenario").click().run()
     assert any("Give the scenario a name." in e.value for e in at.error)
     assert store.load_scenarios(db.make_engine(writable_demo_db)).empty
 

@@ -47,7 +47,7 @@ def test_saving_a_scenario_while_the_database_is_busy_explains_it(writable_demo_
                                                                    busy_database):
     at = AppTest.from_file(SELECTION, default_timeout=60).run()
     at.text_input(key="selection_save_name").input("Busy day")
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:selection_save-Save scenario").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
         "The database is busy with another save right now; nothing was saved\\. Try again in "

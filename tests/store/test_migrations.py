@@ -13,7 +13,8 @@ from kamdash import db, migrations, store
 from kamdash.models import Account
 
 TABLES = {"manager", "account", "rating", "stakeholder", "engagement", "account_month",
-          "scenario", "designation", "meta", "audit_entry", "app_user", "alembic_version"}
+          "scenario", "designation", "meta", "audit_entry", "app_user", "alembic_version",
+          "proposal", "proposal_change", "programme_service", "programme_agreement"}
 
 
 def schema_diff(engine) -> list:
