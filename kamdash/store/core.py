@@ -20,14 +20,22 @@ from kamdash import criteria
 from kamdash.models import (
     Account,
     AccountMonth,
+    AccountPlan,
     AuditEntry,
     Designation,
     Engagement,
     Manager,
     Meta,
+    Offering,
+    Opportunity,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    PlanTeamMember,
     Rating,
     Scenario,
     Stakeholder,
+    WhitespaceCell,
 )
 
 __all__ = [
@@ -62,6 +70,15 @@ TABLES_IN_FK_ORDER: tuple[type[SQLModel], ...] = (
     Scenario,
     Designation,
     AuditEntry,
+    # account plans
+    Offering,
+    AccountPlan,
+    PlanGoal,
+    PlanAction,
+    Opportunity,
+    WhitespaceCell,
+    PlanTeamMember,
+    PlanReview,
 )
 
 

@@ -15,7 +15,10 @@ from kamdash import db, migrations, store
 from kamdash.models import Account
 
 TABLES = {"manager", "account", "rating", "stakeholder", "engagement", "account_month",
-          "scenario", "designation", "meta", "audit_entry", "alembic_version"}
+          "scenario", "designation", "meta", "audit_entry", "alembic_version",
+          # account plans
+          "account_plan", "plan_goal", "plan_action", "offering", "opportunity",
+          "whitespace_cell", "plan_team_member", "plan_review"}
 
 
 def schema_diff(engine) -> list:
