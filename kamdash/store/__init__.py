@@ -13,7 +13,10 @@ from kamdash.store.engagement import *  # noqa: F403
 from kamdash.store.engagement import __all__ as _engagement_all
 from kamdash.store.imports import *  # noqa: F403
 from kamdash.store.imports import __all__ as _imports_all
+from kamdash.store.plans import *  # noqa: F403
+from kamdash.store.plans import __all__ as _plans_all
 from kamdash.store.stakeholders import *  # noqa: F403
 from kamdash.store.stakeholders import __all__ as _stakeholders_all
 
-__all__ = [*_core_all, *_audit_all, *_imports_all, *_stakeholders_all, *_engagement_all]
+__all__ = [*_core_all, *_audit_all, *_imports_all, *_stakeholders_all, *_engagement_all,
+           *_plans_all]
