@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, store
+from kamdash import criteria, db, demo_plans, store
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -467,7 +467,7 @@ def build_portfolio(
         for i, p in enumerate(plans)
     ]
     accounts.sort(key=lambda a: a["id"])
-    return {
+    rows = {
         Manager: managers,
         Account: accounts,
         Rating: ratings,
@@ -476,6 +476,7 @@ def build_portfolio(
         AccountMonth: months,
         Designation: designations,
     }
+    return rows | demo_plans.plan_rows(rows, seed, today)  # account plans (issue 11)
 
 
 def seed_demo(
