@@ -154,8 +154,9 @@ def _plan(out, rng, account: dict, owner: int, team: list[int], centres: list[st
         start = _day(today, -int(rng.integers(60, 200)))
         due = _day(today, {"short": 75, "mid": 200, "long": 500}[horizon]
                    + int(rng.integers(-20, 40)))
-        status = "at_risk" if (name == HELIOS and k == 0) else str(
-            rng.choice(["on_track", "on_track", "not_started", "done"]))
+        status = ("at_risk" if name == HELIOS else "on_track") if k < len(
+            _story_goals(name)) else str(rng.choice(["on_track", "on_track", "not_started",
+                                                     "done"]))
         target = current = None
         if measure == "Revenue":
             target, current = round(revenue * growth, -3), round(revenue, -3)
@@ -185,7 +186,7 @@ def _plan(out, rng, account: dict, owner: int, team: list[int], centres: list[st
     offering_ids = list(range(1, len(OFFERINGS) + 1))
     for k in range(int(rng.integers(3, 6))):
         oid = int(rng.choice(offering_ids))
-        stage = str(rng.choice(["open", "open", "won", "lost"]))
+        stage = "open" if k == 0 else str(rng.choice(["open", "open", "won", "lost"]))
         value = round(OFFERINGS[oid - 1][2] * float(rng.uniform(0.4, 1.6)), -3)
         close = _day(today, int(rng.integers(20, 150)) if stage == "open"
                      else -int(rng.integers(15, 330)))

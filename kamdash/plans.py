@@ -313,6 +313,7 @@ def validate_rows(kind: str, rows: pd.DataFrame | Sequence[Mapping[str, object]]
     for n, raw in enumerate(records, start=1):
         row: dict[str, object] = {}
         found: list[str] = []
+        failed: set[str] = set()
         if id_column:
             sid = raw.get(id_column)
             row[id_column] = None if blank(sid) else int(sid)
@@ -323,10 +324,12 @@ def validate_rows(kind: str, rows: pd.DataFrame | Sequence[Mapping[str, object]]
             except ValueError as exc:
                 found.append(f"row {n}, column {f.label}: {exc}")
                 row[f.name] = None
+                failed.add(f.name)
                 continue
             if f.required and blank(row[f.name]):
                 found.append(f"row {n}, column {f.label}: is empty; every row needs it")
-        found += [f"row {n}, column {labels(kind)[c]}: {m}" for c, m in _row_rules(kind, row)]
+        found += [f"row {n}, column {labels(kind)[c]}: {m}" for c, m in _row_rules(kind, row)
+                  if c not in failed]
         problems += found
         clean.append(row)
     problems += _unique_rules(kind, clean)
@@ -575,3 +578,76 @@ def next_review_text(row: pd.Series, today: date) -> str:
     when = "today" if left == 0 else f"in {left} days" if left != 1 else "tomorrow"
     return (f"Next review due {due:%d %b %Y} ({when}): {cadence} reviews "
             f"({row['cadence_source']}).")
+
+
+# --- the plan tables together ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTables:
+    """Every part of the plans of some accounts, as the store loads them (see
+    ``kamdash.store.plans``): plans (index account_id), goals, actions, opportunities,
+    whitespace cells, team members, reviews, and the offering catalogue."""
+
+    plans: pd.DataFrame
+    goals: pd.DataFrame
+    actions: pd.DataFrame
+    opportunities: pd.DataFrame
+    whitespace: pd.DataFrame
+    team: pd.DataFrame
+    reviews: pd.DataFrame
+    offerings: pd.DataFrame
+
+    def of(self, account_id: int) -> PlanTables:
+        """The same tables for one account only (the catalogue stays whole)."""
+        return self.among([account_id])
+
+    def among(self, account_ids) -> PlanTables:
+        """The same tables for these accounts only (the catalogue stays whole)."""
+        ids = list(account_ids)
+        pick = lambda f: f[f["account_id"].isin(ids)]  # noqa: E731
+        return PlanTables(
+            plans=self.plans[self.plans.index.isin(ids)], goals=pick(self.goals),
+            actions=pick(self.actions), opportunities=pick(self.opportunities),
+            whitespace=pick(self.whitespace), team=pick(self.team),
+            reviews=pick(self.reviews), offerings=self.offerings)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What needs a look across the key accounts' plans (each frame has account_id and the
+    account's name): key accounts without a plan, reviews overdue, overdue actions (and
+    counted by owner), goals at risk, and the whitespace potential by offering and industry."""
+
+    without_plan: pd.DataFrame
+    reviews_overdue: pd.DataFrame
+    overdue_actions: pd.DataFrame
+    overdue_by_owner: pd.DataFrame
+    goals_at_risk: pd.DataFrame
+    potential_by_offering: pd.DataFrame
+    potential_by_industry: pd.DataFrame
+    potential_total: float
+
+
+def attention(accounts: pd.DataFrame, tables: PlanTables, today: date,
+              manager_id: int | None = None) -> Attention:
+    """``Attention`` for the whole portfolio, or for the accounts one manager looks after."""
+    if manager_id is not None:
+        accounts = accounts[accounts["manager_id"] == manager_id]
+    tables = tables.among(accounts.index)
+    name = accounts["name"]
+    review = review_status(tables.plans, accounts, tables.reviews, today)
+    late = review[review["overdue"]].join(accounts[["name", "manager"]]).sort_values(
+        ["days_late"], ascending=False, kind="stable")
+    actions = overdue_actions(tables.actions, today).assign(
+        account=lambda t: t["account_id"].map(name))
+    goals = goals_at_risk(tables.goals, today).assign(
+        account=lambda t: t["account_id"].map(name))
+    return Attention(
+        without_plan=key_accounts_without_plan(accounts, tables.plans.index),
+        reviews_overdue=late.rename_axis("account_id").reset_index(),
+        overdue_actions=actions, overdue_by_owner=overdue_by_owner(tables.actions, today),
+        goals_at_risk=goals,
+        potential_by_offering=whitespace_by(tables.whitespace, accounts, "offering"),
+        potential_by_industry=whitespace_by(tables.whitespace, accounts, "industry"),
+        potential_total=whitespace_total(tables.whitespace))

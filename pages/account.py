@@ -10,6 +10,7 @@ from kamdash.ui import data
 from kamdash.ui.account_health import render_engagement, render_health, render_log_engagement
 from kamdash.ui.account_picker import pick_account, plain
 from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.plan import render_plan
 from kamdash.ui.stakeholder_editor import render_editor
 
 ensure_app_navigation()
@@ -152,8 +153,9 @@ profile_header(account)
 all_people = data.stakeholders()
 people = all_people[all_people["account_id"] == account_id]
 # One tab per question a KAM brings; the address keeps the account, so a link still opens here.
-health_tab, roles_tab, engagement_tab, people_tab = st.tabs(
-    ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})"])
+health_tab, roles_tab, engagement_tab, people_tab, plan_tab = st.tabs(
+    ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})",
+     "Plan"])
 with health_tab:
     render_health(account_id)
 with roles_tab:
@@ -163,3 +165,5 @@ with engagement_tab:
     render_log_engagement(account_id)
 with people_tab:
     stakeholders_section(account_id, people)
+with plan_tab:
+    render_plan(account_id)
