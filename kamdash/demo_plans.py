@@ -115,8 +115,9 @@ def plan_rows(rows: dict[type[SQLModel], list[dict]], seed: int, today: date
         account = accounts[account_id]
         owner = account["manager_id"] or kams[0]["id"]
         others = [m["id"] for m in kams if m["id"] != owner]
-        team = [others[int(j)] for j in rng.choice(len(others), size=2, replace=False)]
-        _plan(out, rng, account, owner, team, centres.get(account_id, []), today)
+        chosen = [others[int(j)] for j in rng.choice(len(others), size=3, replace=False)]
+        names = {m["id"]: m["name"] for m in rows[Manager]}
+        _plan(out, rng, account, owner, chosen, centres.get(account_id, []), today, names)
     return out
 
 
@@ -124,8 +125,10 @@ def _day(today: date, days: int) -> date:
     return today + timedelta(days=int(days))
 
 
-def _plan(out, rng, account: dict, owner: int, team: list[int], centres: list[str],
-          today: date) -> None:
+def _plan(out, rng, account: dict, owner: int, chosen: list[int], centres: list[str],
+          today: date, names: dict[int, str]) -> None:
+    """One account's plan; ``chosen``: two team members and the executive sponsor."""
+    team, sponsor = chosen[:2], chosen[2]
     aid, name = account["id"], account["name"]
     pick = lambda options, k: [options[int(j)] for j in  # noqa: E731
                                rng.choice(len(options), size=k, replace=False)]
@@ -137,7 +140,7 @@ def _plan(out, rng, account: dict, owner: int, team: list[int], centres: list[st
         "financial_note": ("Margins under pressure after two price wars" if name == HELIOS
                            else "Solid balance sheet, pays on time"),
         **{quadrant: "\n".join(pick(items, 2)) for quadrant, items in _SWOT.items()},
-        "review_cadence": None, "sponsor_id": team[1],
+        "review_cadence": None, "sponsor_id": sponsor,
         "updated_at": _ts(_day(today, -int(rng.integers(3, 40)))),
         "updated_by": "local",
     })
@@ -226,7 +229,7 @@ def _plan(out, rng, account: dict, owner: int, team: list[int], centres: list[st
     cadence = plans.CADENCE_DAYS[plans.default_cadence(account["annual_revenue"])]
     # Most plans are reviewed on time; Helios's last review is long past its cadence.
     last = _day(today, -(cadence * 3 if name == HELIOS else int(rng.integers(1, cadence))))
-    kam_names = "Key account manager, sales lead"
+    kam_names = ", ".join(names[m] for m in (owner, *team))
     for k in range(3):
         out[PlanReview].append({
             "id": len(out[PlanReview]) + 1, "account_id": aid,

@@ -104,7 +104,7 @@ class _Sheet(FPDF):
         heads = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
         with self.table(col_widths=widths, line_height=3.8, headings_style=heads,
                         text_align="LEFT", borders_layout="HORIZONTAL_LINES",
-                        padding=0.6, width=self.epw) as table:
+                        padding=0.6, width=self.epw, cell_fill_mode="NONE") as table:
             table.row([self.text_of(c) for c in frame.columns])
             for values in frame.itertuples(index=False):
                 table.row([self.text_of(v) for v in values])
@@ -131,6 +131,7 @@ def _render(sheet: PlanSheet, limits: dict[str, int]) -> _Sheet:
     if fill:
         pdf.set_fill_color(*fill)
     pdf.cell(42, 5.5, pdf.text_of(f"Health {sheet.health}"), fill=bool(fill))
+    pdf.set_fill_color(255, 255, 255)
     pdf.font(8)
     pdf.multi_cell(0, 3.8, pdf.text_of("  " + sheet.health_reason), new_x="LMARGIN",
                    new_y="NEXT")
@@ -164,7 +165,7 @@ def _render(sheet: PlanSheet, limits: dict[str, int]) -> _Sheet:
     return pdf
 
 
-_LIMITS = {"business": 4, "goals": 6, "actions": 8, "opportunities": 5, "whitespace": 6}
+_LIMITS = {"business": 7, "goals": 6, "actions": 8, "opportunities": 5, "whitespace": 6}
 _SHRINK_ORDER = ("actions", "business", "goals", "opportunities", "whitespace")
 
 
