@@ -177,7 +177,7 @@ def _plan(out, rng, account: dict, owner: int, chosen: list[int], centres: list[
         for j, what in enumerate(_story_actions(name, k) or pick(_ACTIONS, 2)):
             late = name == NORTHWIND and k == 0 and j == 0
             due_on = _day(today, -21) if late else _day(today, int(rng.integers(-40, 60)))
-            done = not late and due_on < today and rng.random() < 0.7
+            done = not late and due_on < today and rng.random() < 0.9
             out[PlanAction].append({
                 "id": len(out[PlanAction]) + 1, "goal_id": gid, "what": what,
                 "owner_id": owner if j == 0 else int(rng.choice([owner, *team])),

@@ -8,6 +8,7 @@ from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links
 from kamdash.ui.columns import money_column
 from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.plan_attention import render_plan_attention
 
 ensure_app_navigation()
 
@@ -101,3 +102,5 @@ else:
             "manager": "Key account manager",
         },
     )
+
+render_plan_attention()  # account plans (issue 11)
