@@ -318,3 +318,12 @@ def test_attention_lists_what_needs_a_look_for_one_manager_or_all():
     assert ada.without_plan.index.tolist() == [3]
     assert ada.overdue_actions["account"].tolist() == ["A"]
     assert ada.potential_total == 140.0
+
+
+def test_the_readme_states_the_cadence_defaults_the_code_uses():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert (f"weekly from €{plans.WEEKLY_FROM / 1e6:g}M of our\n  revenue in the last 12 "
+            f"months, monthly from €{plans.MONTHLY_FROM / 1e3:g}k, quarterly below") in readme
+    assert "({}, {} or {} days)".format(*plans.CADENCE_DAYS.values()) in readme
