@@ -176,7 +176,9 @@ def _plan(out, rng, account: dict, owner: int, chosen: list[int], centres: list[
             "target_value": target, "current_value": current, "author": "local"})
         for j, what in enumerate(_story_actions(name, k) or pick(_ACTIONS, 2)):
             late = name == NORTHWIND and k == 0 and j == 0
-            due_on = _day(today, -21) if late else _day(today, int(rng.integers(-40, 60)))
+            story = bool(_story_actions(name, k))  # the story's other steps are still ahead
+            due_on = _day(today, -21) if late else _day(today, int(rng.integers(
+                10 if story else -40, 60)))
             done = not late and due_on < today and rng.random() < 0.9
             out[PlanAction].append({
                 "id": len(out[PlanAction]) + 1, "goal_id": gid, "what": what,
@@ -207,7 +209,7 @@ def _plan(out, rng, account: dict, owner: int, chosen: list[int], centres: list[
         for centre in centres:
             draw = rng.random()
             if rich:
-                status = "potential" if draw < 0.7 else "ours" if draw < 0.85 else "competitor"
+                status = "potential" if draw < 0.8 else "ours" if draw < 0.9 else "competitor"
             else:
                 status = ("ours" if draw < 0.3 else "potential" if draw < 0.5 else
                           "competitor" if draw < 0.6 else "not_relevant" if draw < 0.75
@@ -215,7 +217,7 @@ def _plan(out, rng, account: dict, owner: int, chosen: list[int], centres: list[
             if status is None:
                 continue
             value = round(OFFERINGS[oid - 1][2] * float(rng.uniform(0.5, 1.5)) *
-                          (1.6 if rich else 1.0), -3) if status == "potential" else None
+                          (3.0 if rich else 1.0), -3) if status == "potential" else None
             cells[oid, centre] = {"account_id": aid, "offering_id": oid,
                                   "buying_centre": centre, "status": status,
                                   "estimated_value": value}

@@ -146,7 +146,8 @@ def _render(sheet: PlanSheet, limits: dict[str, int]) -> _Sheet:
             pdf.para(f"{label}: {text}", size=7.5)
 
     pdf.heading("Buying roles")
-    pdf.table_of(sheet.roles, (30, 40, 120), "No buying roles recorded.")
+    roles, more = _cut(sheet.roles, limits["roles"])
+    pdf.table_of(roles, (30, 40, 120), "No buying roles recorded.", more)
     pdf.heading("Our goals")
     goals, more = _cut(sheet.goals, limits["goals"])
     pdf.table_of(goals, (62, 18, 30, 20, 20, 36), "No goals yet.", more)
@@ -165,8 +166,9 @@ def _render(sheet: PlanSheet, limits: dict[str, int]) -> _Sheet:
     return pdf
 
 
-_LIMITS = {"business": 7, "goals": 6, "actions": 8, "opportunities": 5, "whitespace": 6}
-_SHRINK_ORDER = ("actions", "business", "goals", "opportunities", "whitespace")
+_LIMITS = {"business": 7, "roles": 5, "goals": 6, "actions": 8, "opportunities": 5,
+           "whitespace": 6}
+_SHRINK_ORDER = ("actions", "business", "goals", "opportunities", "whitespace", "roles")
 
 
 def plan_pdf(sheet: PlanSheet) -> bytes:

@@ -327,3 +327,53 @@ def test_the_readme_states_the_cadence_defaults_the_code_uses():
     assert (f"weekly from €{plans.WEEKLY_FROM / 1e6:g}M of our\n  revenue in the last 12 "
             f"months, monthly from €{plans.MONTHLY_FROM / 1e3:g}k, quarterly below") in readme
     assert "({}, {} or {} days)".format(*plans.CADENCE_DAYS.values()) in readme
+
+
+# --- the figure and the sheet ------------------------------------------------------------------
+
+
+def test_potential_bars_put_the_largest_on_top_with_titled_axes():
+    from kamdash.charts import plans as plan_charts
+
+    by = plans.whitespace_by(CELLS, ACCOUNTS, "offering")
+    fig = plan_charts.potential_bars(by, "offering", "Whitespace potential by offering")
+    assert fig.layout.title.text == "Whitespace potential by offering"
+    assert fig.layout.xaxis.title.text == "Estimated potential (€)"
+    assert fig.layout.yaxis.title.text == "Offering"
+    assert list(fig.data[0].y) == ["Service", "Parts"]  # drawn bottom-up: Parts on top
+    assert list(fig.data[0].x) == [40.0, 160.0]
+
+
+def sheet(name: str = "Müller & Söhne", rows: int = 3):
+    from kamdash.plan_pdf import PlanSheet
+
+    many = lambda columns: pd.DataFrame(  # noqa: E731
+        [[f"{c} {i} " + "long words " * 4 for c in columns] for i in range(rows)],
+        columns=columns)
+    return PlanSheet(
+        account=name, facts=[("Industry", "Logistics"), ("Location", "Łódź, Poland")],
+        health="62 / 100, Watch", health_band="yellow", health_reason="Engagement is behind.",
+        figures=[("Pipeline", "€1.2M")],
+        roles=many(["Role", "Status", "Covered by"]),
+        goals=many(["Goal", "Horizon", "Owner", "Due", "Status", "Target"]),
+        actions=many(["Action", "Goal", "Owner", "Due", "Status"]),
+        opportunities=many(["Opportunity", "Buying centre", "Value", "Stage", "Close"]),
+        whitespace=many(["Offering", "Potential", "Buying centres"]),
+        review="Next review due 02 Dec 2026.", as_of=TODAY,
+        business=[("Their goals", "Grow " * (30 if rows > 3 else 3))] * 7)
+
+
+@pytest.mark.parametrize("rows", [0, 3, 40])
+def test_the_plan_pdf_is_always_one_page_with_the_accounts_name(rows):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from kamdash.plan_pdf import plan_pdf
+
+    pdf = PdfReader(BytesIO(plan_pdf(sheet(rows=rows))))
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "Müller & Söhne: account plan" in text and "Łódź, Poland" in text
+    if rows == 40:  # shortened lists say so
+        assert "more in kamdash" in text

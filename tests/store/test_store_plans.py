@@ -267,3 +267,29 @@ def test_read_only_mode_refuses_every_plan_write(seeded, monkeypatch):
         store.add_goal(seeded, KAM, 1, GOAL)
     with pytest.raises(store.ReadOnlyError):
         store.save_offerings(seeded, ADMIN, [])
+
+
+def test_the_demo_gives_every_key_account_a_plan_and_tells_the_stories():
+    from kamdash import demo, plans
+
+    rows = demo.build_portfolio(40, seed=7, today=date(2026, 11, 15))
+    assert rows == demo.build_portfolio(40, seed=7, today=date(2026, 11, 15))
+    accounts = {a["id"]: a["name"] for a in rows[Account]}
+    latest = {}
+    for d in sorted(rows[demo.Designation], key=lambda d: (d["changed_on"], d["id"])):
+        latest[d["account_id"]] = d["is_key"]
+    planned = {p["account_id"] for p in rows[AccountPlan]}
+    assert planned == {a for a, key in latest.items() if key} | {
+        a for a, n in accounts.items() if n == demo.STORY_RISING}
+    by_name = {n: a for a, n in accounts.items()}
+    goals = pd.DataFrame(rows[PlanGoal])
+    actions = pd.DataFrame(rows[PlanAction]).merge(
+        goals[["id", "account_id", "title"]].rename(columns={"id": "goal_id"}), on="goal_id")
+    northwind = actions[(actions["account_id"] == by_name[demo.STORY_SINGLE_THREADED])
+                        & (actions["title"] == "Multi-thread the account")]
+    assert len(plans.overdue_actions(northwind, date(2026, 11, 15))) == 1
+    helios = goals[goals["account_id"] == by_name[demo.STORY_DECLINING]]
+    assert "at_risk" in helios["status"].tolist()
+    cells = pd.DataFrame(rows[WhitespaceCell])
+    potential = cells.assign(p=plans.potential(cells)).groupby("account_id")["p"].sum()
+    assert potential.idxmax() == by_name[demo.STORY_RISING]
