@@ -26,7 +26,16 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kamdash import criteria, db, demo_audit, demo_decisions, demo_selection, settings, store
+from kamdash import (
+    criteria,
+    db,
+    demo_audit,
+    demo_decisions,
+    demo_plans,
+    demo_selection,
+    settings,
+    store,
+)
 from kamdash.models import (
     Account,
     AccountMonth,
@@ -467,7 +476,7 @@ def build_portfolio(
         for i, p in enumerate(plans)
     ]
     accounts.sort(key=lambda a: a["id"])
-    return demo_selection.add_rating_round({
+    rows = demo_selection.add_rating_round({
         **demo_audit.users_and_history(managers, accounts, stakeholders, engagements, today, seed),
         Manager: managers,
         Account: accounts,
@@ -477,6 +486,7 @@ def build_portfolio(
         AccountMonth: months,
         Designation: designations,
     }, today, seed)
+    return rows | demo_plans.plan_rows(rows, seed, today)  # account plans (issue 11)
 
 
 def seed_demo(

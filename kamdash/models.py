@@ -333,3 +333,141 @@ class ProgrammeAgreement(SQLModel, table=True):
     document_url: str | None = None
     updated_by: str | None = None
     updated_on: date | None = None
+# --- account plans ---------------------------------------------------------------------------
+# The rules of these fields (lengths, enums, dates) live in kamdash.plans; the tables only hold
+# what the rules let through, plus the constraints a database can check cheaply.
+
+
+class AccountPlan(SQLModel, table=True):
+    """One key account's plan: the customer's business (goals, initiatives, financial health,
+    a SWOT, each list one item per line), the review cadence and the executive sponsor."""
+
+    __tablename__ = "account_plan"
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True, ondelete="CASCADE")
+    strategic_goals: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    initiatives: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    financial_health: str | None = Field(default=None, description="strong .. weak")
+    financial_note: str | None = None
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    weaknesses: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    opportunities: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    threats: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    review_cadence: str | None = Field(default=None, description="None: from account value")
+    sponsor_id: int | None = Field(default=None, foreign_key="manager.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    updated_by: str | None = None
+
+
+class PlanGoal(SQLModel, table=True):
+    """Our goal for an account: horizon, owner (one of our people), start and due date,
+    status, and optionally a measurable target with its current value."""
+
+    __tablename__ = "plan_goal"
+    __table_args__ = (
+        CheckConstraint("due_on IS NULL OR start_on IS NULL OR due_on >= start_on",
+                        name="ck_plan_goal_dates"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    title: str
+    horizon: str = Field(default="short")
+    owner_id: int | None = Field(default=None, foreign_key="manager.id", ondelete="SET NULL")
+    start_on: date | None = None
+    due_on: date | None = None
+    status: str = Field(default="not_started")
+    measure: str | None = Field(default=None, description="what the target counts, e.g. Revenue")
+    target_value: float | None = None
+    current_value: float | None = None
+    author: str | None = None
+
+
+class PlanAction(SQLModel, table=True):
+    """A concrete step towards a goal: what, owner, due date, status; optionally the coverage
+    gap it closes (the gap's words, as kamdash.coverage names it)."""
+
+    __tablename__ = "plan_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="plan_goal.id", index=True, ondelete="CASCADE")
+    what: str
+    owner_id: int | None = Field(default=None, foreign_key="manager.id", ondelete="SET NULL")
+    due_on: date | None = None
+    status: str = Field(default="open")
+    gap: str | None = None
+    author: str | None = None
+
+
+class Offering(SQLModel, table=True):
+    """One line of our catalogue (the rows of every whitespace grid), kept by an admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str | None = None
+    active: bool = Field(default=True)
+
+
+class Opportunity(SQLModel, table=True):
+    """A deal in an account: what (an offering), for which buying centre, its value, stage and
+    (expected or actual) close date, and the reason when it was lost."""
+
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="ck_opportunity_value"),
+        CheckConstraint("stage IN ('open', 'won', 'lost')", name="ck_opportunity_stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    name: str
+    offering_id: int | None = Field(default=None, foreign_key="offering.id",
+                                    ondelete="SET NULL")
+    buying_centre: str | None = None
+    value: float = 0.0
+    stage: str = Field(default="open")
+    close_on: date | None = Field(default=None, description="expected (open) or actual")
+    lost_reason: str | None = None
+    author: str | None = None
+
+
+class WhitespaceCell(SQLModel, table=True):
+    """One cell of an account's whitespace grid: an offering in a buying centre and where it
+    stands (we sell it, open opportunity, potential with a value, competitor, not relevant)."""
+
+    __tablename__ = "whitespace_cell"
+    __table_args__ = (
+        CheckConstraint("estimated_value IS NULL OR estimated_value >= 0",
+                        name="ck_whitespace_value"),
+    )
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True, ondelete="CASCADE")
+    offering_id: int = Field(foreign_key="offering.id", primary_key=True, ondelete="CASCADE")
+    buying_centre: str = Field(primary_key=True)
+    status: str
+    estimated_value: float | None = None
+
+
+class PlanTeamMember(SQLModel, table=True):
+    """One of our people on an account's team and their role on it."""
+
+    __tablename__ = "plan_team_member"
+    __table_args__ = (UniqueConstraint("account_id", "manager_id", name="uq_plan_team_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    manager_id: int = Field(foreign_key="manager.id", ondelete="CASCADE")
+    role: str
+
+
+class PlanReview(SQLModel, table=True):
+    """An internal review of an account's plan: when, who was there, what was agreed."""
+
+    __tablename__ = "plan_review"
+    __table_args__ = (Index("ix_plan_review_account_held", "account_id", "held_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    held_on: date
+    attendees: str = Field(default="")
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    author: str | None = None

@@ -13,6 +13,7 @@ from kamdash.ui.activity import render_account_history
 from kamdash.ui.decisions_account import render_key_account_tab
 from kamdash.ui.identity import edit_refusal
 from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.plan import render_plan
 from kamdash.ui.stakeholder_editor import render_editor
 
 ensure_app_navigation()
@@ -168,9 +169,9 @@ profile_header(account)
 all_people = data.stakeholders()
 people = all_people[all_people["account_id"] == account_id]
 # One tab per question a KAM brings; the address keeps the account, so a link still opens here.
-health_tab, roles_tab, engagement_tab, people_tab, key_tab, history_tab = st.tabs(
+health_tab, roles_tab, engagement_tab, people_tab, plan_tab, key_tab, history_tab = st.tabs(
     ["Health", "Buying roles", "Engagement", f"Stakeholders ({int(people['active'].sum())})",
-     "Key-account status", "History"])
+     "Plan", "Key-account status", "History"])
 with health_tab:
     render_health(account_id)
 with roles_tab:
@@ -180,6 +181,8 @@ with engagement_tab:
     render_log_engagement(account_id)
 with people_tab:
     stakeholders_section(account_id, people)
+with plan_tab:
+    render_plan(account_id)
 with key_tab:
     render_key_account_tab(account_id)
 with history_tab:

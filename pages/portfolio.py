@@ -9,6 +9,7 @@ from kamdash.ui.account_picker import account_link_column, account_links
 from kamdash.ui.columns import money_column
 from kamdash.ui.deltas import metric_delta
 from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.plan_attention import render_plan_attention
 from kamdash.ui.programme import render_portfolio_programme
 
 ensure_app_navigation()
@@ -105,3 +106,4 @@ else:
     )
 rising_stars.render(key="portfolio_rising_stars")
 render_portfolio_programme()
+render_plan_attention()

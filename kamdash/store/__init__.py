@@ -15,6 +15,8 @@ from kamdash.store.engagement import *  # noqa: F403
 from kamdash.store.engagement import __all__ as _engagement_all
 from kamdash.store.imports import *  # noqa: F403
 from kamdash.store.imports import __all__ as _imports_all
+from kamdash.store.plans import *  # noqa: F403
+from kamdash.store.plans import __all__ as _plans_all
 from kamdash.store.programme import *  # noqa: F403
 from kamdash.store.programme import __all__ as _programme_all
 from kamdash.store.rating_history import *  # noqa: F403
@@ -30,4 +32,4 @@ from kamdash.store.users import __all__ as _users_all
 
 __all__ = [*_core_all, *_audit_all, *_imports_all, *_stakeholders_all, *_engagement_all,
            *_scenarios_all, *_rating_history_all, *_users_all, *_decisions_all,
-           *_programme_all, *_ratings_all]
+           *_programme_all, *_ratings_all, *_plans_all]

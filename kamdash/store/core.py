@@ -18,11 +18,18 @@ from kamdash.identity import Actor, UserRole, require_role
 from kamdash.models import (
     Account,
     AccountMonth,
+    AccountPlan,
     AuditEntry,
     Designation,
     Engagement,
     Manager,
     Meta,
+    Offering,
+    Opportunity,
+    PlanAction,
+    PlanGoal,
+    PlanReview,
+    PlanTeamMember,
     ProgrammeAgreement,
     ProgrammeService,
     Proposal,
@@ -31,6 +38,7 @@ from kamdash.models import (
     Scenario,
     Stakeholder,
     User,
+    WhitespaceCell,
 )
 
 __all__ = [
@@ -67,6 +75,15 @@ TABLES_IN_FK_ORDER: tuple[type[SQLModel], ...] = (
     ProgrammeService,
     ProgrammeAgreement,
     AuditEntry,
+    # account plans
+    Offering,
+    AccountPlan,
+    PlanGoal,
+    PlanAction,
+    Opportunity,
+    WhitespaceCell,
+    PlanTeamMember,
+    PlanReview,
     User,
 )
 

@@ -14,7 +14,9 @@ from kamdash.models import Account
 
 TABLES = {"manager", "account", "rating", "stakeholder", "engagement", "account_month",
           "scenario", "designation", "meta", "audit_entry", "app_user", "alembic_version",
-          "proposal", "proposal_change", "programme_service", "programme_agreement"}
+          "proposal", "proposal_change", "programme_service", "programme_agreement",
+          "account_plan", "plan_goal", "plan_action", "offering", "opportunity",
+          "whitespace_cell", "plan_team_member", "plan_review"}
 
 
 def schema_diff(engine) -> list:
