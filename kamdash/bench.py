@@ -11,6 +11,8 @@ Measured (each the best of several repeats, after a warm-up):
 - engagement trends: one account's monthly trend and the portfolio's (last 12 months, SQL
   grouping plus the pandas that fills the months) over 100k and 1M stored engagements in
   SQLite. Targets: one account < 20 ms, portfolio < 0.5 s at 1M.
+- post-run GC: the same Selection rerun with Streamlit's forced garbage collection after
+  every run on and off (200 reruns at 10k accounts), and the memory the process gained.
 - peak memory of the whole run (resident set size).
 
 This is a tool, not domain code: it builds throwaway databases in a temporary folder and
@@ -43,7 +45,8 @@ DEFAULT_OUT = ROOT / "artifacts" / "bench.json"
 SCORING_SIZES = (1_000, 10_000, 100_000)
 PAGE_SIZES = (1_000, 10_000)
 EVENT_SIZES = (100_000, 1_000_000)
-QUICK = {"scoring": (1_000,), "page": (200,), "events": (20_000,)}
+QUICK = {"scoring": (1_000,), "page": (200,), "events": (20_000,), "gc": (200, 5)}
+GC_RUN = (10_000, 200)  # accounts, reruns: the post-run GC comparison
 
 TARGET_SCORING_RATIO = 2.0  # score_accounts within 2x bare numpy
 TARGET_PAGE_RATIO = 3.0  # Selection rerun within 3x a one-slider page
@@ -254,6 +257,48 @@ def bench_selection_page(sizes, folder: Path) -> list[Figure]:
     return out
 
 
+def current_rss_mb() -> float:
+    """Resident set size of this process now (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_post_script_gc(size: int, reruns: int, folder: Path) -> list[Figure]:
+    """The Selection page's rerun after a slider move (AppTest) with Streamlit's forced
+    garbage collection after every run (``runner.postScriptGC``, Streamlit's default) and
+    without it (this project's .streamlit/config.toml); the median of ``reruns`` reruns, and
+    how much the process's resident memory grew over them (it must stay bounded)."""
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{folder / f'gc-{size}.db'}"
+    portfolio_database(url, size)
+    os.environ["KAMDASH_DATABASE_URL"] = url
+    saved = config.get_option("runner.postScriptGC")
+    out = []
+    try:
+        for on in (True, False):
+            config.set_option("runner.postScriptGC", on)
+            page = AppTest.from_file(str(ROOT / "pages" / "selection.py"),
+                                     default_timeout=120).run()
+            page.slider(key="w_solvency").set_value(9).run()
+            before = current_rss_mb()
+            times = []
+            for i in range(reruns):
+                start = time.perf_counter()
+                page.slider(key="w_solvency").set_value((2, 9)[i % 2]).run()
+                times.append((time.perf_counter() - start) * 1000)
+            grew = current_rss_mb() - before
+            label = "on (Streamlit's default)" if on else "off (our config)"
+            out.append(Figure(f"post-run GC {label}: rerun, +{grew:,.0f} MB after {reruns}",
+                              size, "accounts", float(np.median(times)), None, "-", True))
+    finally:
+        config.set_option("runner.postScriptGC", saved)
+    return out
+
+
 def _trend(engine, since: date, account_id: int | None):
     """A monthly trend as the pages build it on a cache miss: SQL grouping, then pandas."""
     counts = store.monthly_engagement(engine, account_id, since)
@@ -294,7 +339,7 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
         ) -> dict:
     """Measure everything, print the table as it goes, write it as JSON to ``out``."""
     sizes = QUICK if quick else {"scoring": SCORING_SIZES, "page": PAGE_SIZES,
-                                 "events": EVENT_SIZES}
+                                 "events": EVENT_SIZES, "gc": GC_RUN}
     saved_url = os.environ.get("KAMDASH_DATABASE_URL")
     figures: list[Figure] = []
     echo(f"{'measure':<36} {'size':>22} {'time':>10} {'baseline':>10} {'ratio':>7}  target")
@@ -302,6 +347,7 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
         with tempfile.TemporaryDirectory(prefix="kamdash-bench-") as tmp:
             for section in (lambda: bench_scoring(sizes["scoring"]),
                             lambda: bench_selection_page(sizes["page"], Path(tmp)),
+                            lambda: bench_post_script_gc(*sizes["gc"], Path(tmp)),
                             lambda: bench_trends(sizes["events"], Path(tmp))):
                 for figure in section():
                     figures.append(figure)

@@ -474,9 +474,10 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
                             add(Row(f"page {name}", label, size, times, floor_visits, target,
                                     ms_met(times, floor_visits, TARGET_VISIT_RATIO)
                                     if big else None))
-                    if big or quick:
+                    last = size == sizes[-1]  # sessions and memory at the largest size
+                    if last:
                         memory[f"server after every page, {size:,} accounts"] = app.rss_mb()
-                    if big or quick:
+                    if last:
                         base = None
                         for n in sessions:
                             times, movers = concurrent_moves(
@@ -488,18 +489,17 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
                             add(Row("sessions at once", f"{n} moving together, one process",
                                     size, times, [base] if n > 1 else []))
                             memory[f"server with {n} session(s), {size:,} accounts"] = rss
-            if proxy:
-                url = demo_database(big_database_path(), BIG_ACCOUNTS, BIG_ENGAGEMENTS)
-                with nginx_proxy.proxied_app(url, folder, processes=2) as front:
+            if proxy:  # the same database as the last size's rows
+                with nginx_proxy.proxied_app(url, folder / "proxy", processes=2) as front:
                     base = None
-                    for n in SESSIONS:
+                    for n in sessions:
                         times, movers = concurrent_moves(
                             browser, f"{front.url}/{SELECTION}", SLIDER, n, rounds)
                         for m in movers:
                             m.close()
                         base = base or statistics.median(times)
                         add(Row("sessions at once", f"{n} moving together, 2 processes + nginx",
-                                BIG_ACCOUNTS, times, [base] if n > 1 else []))
+                                sizes[-1], times, [base] if n > 1 else []))
         if gc:
             url = demo_database(big_database_path(), BIG_ACCOUNTS, BIG_ENGAGEMENTS)
             gc_rows, gc_memory = gc_comparison(browser, url, folder, BIG_ACCOUNTS,
