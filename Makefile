@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test quick e2e bench lint demo clean
+.PHONY: run test quick e2e deploy bench bench-browser lint demo clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,19 @@ quick: $(VENV)/.dev
 e2e: $(VENV)/.dev
 	$(PY) -m pytest tests/e2e -m e2e
 
-## Benchmarks (figures, not pass/fail tests).
+## Only the deployment tests: nginx in front of two app processes on PostgreSQL.
+deploy: $(VENV)/.dev
+	$(PY) -m pytest tests/deploy -m deploy
+
+## Benchmarks (figures, not pass/fail tests): the hot paths, then what Chromium waits for.
 bench: $(VENV)/.dev
 	$(PY) -m kamdash bench
+	$(PY) -m kamdash bench --browser
+
+## Only the browser bench (slider moves, page visits, sessions at once, memory; --gc adds
+## the post-run garbage collection comparison: make bench-browser ARGS=--gc).
+bench-browser: $(VENV)/.dev
+	$(PY) -m kamdash bench --browser $(ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

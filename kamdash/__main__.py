@@ -275,9 +275,15 @@ def _manager_id(engine: Engine, manager: str | None) -> int | None:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.browser:
+        from kamdash import bench_browser
+
+        bench_browser.run(quick=args.quick, out=Path(args.out or bench_browser.DEFAULT_OUT),
+                          proxy=False if args.no_proxy else None, gc=args.gc)
+        return 0
     from kamdash import bench
 
-    bench.run(quick=args.quick, out=Path(args.out))
+    bench.run(quick=args.quick, out=Path(args.out or bench.DEFAULT_OUT))
     return 0  # figures, not a verdict: a missed target is reported, not an error
 
 
@@ -342,7 +348,15 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("bench", help="time scoring, the Selection page and engagement trends")
     p.add_argument("--quick", action="store_true", help="small sizes only (a smoke test)")
-    p.add_argument("--out", default="artifacts/bench.json", help="where to write the JSON")
+    p.add_argument("--browser", action="store_true",
+                   help="in Chromium: slider moves, page visits, sessions at once, memory")
+    p.add_argument("--no-proxy", action="store_true",
+                   help="with --browser: leave out the two-processes-behind-nginx row")
+    p.add_argument("--gc", action="store_true",
+                   help="with --browser: 200 slider moves with Streamlit's post-run garbage "
+                        "collection on and off, and the server's memory after them")
+    p.add_argument("--out", help="where to write the JSON (default artifacts/bench.json, "
+                                 "artifacts/bench-browser.json with --browser)")
     p.set_defaults(func=_bench)
 
     args = parser.parse_args(argv)

@@ -14,6 +14,8 @@ Measured (each the best of several repeats, after a warm-up):
 - engagement trends: one account's monthly trend and the portfolio's (last 12 months, SQL
   grouping plus the pandas that fills the months) over 100k and 1M stored engagements in
   SQLite. Targets: one account < 20 ms, portfolio < 0.5 s at 1M.
+- post-run GC: what Streamlit's forced full garbage collection after every run costs with
+  the Selection page loaded at 10k accounts, against that page's rerun (a reference).
 - peak memory of the whole run (resident set size).
 
 This is a tool, not domain code: it builds throwaway databases in a temporary folder and
@@ -48,7 +50,8 @@ PAGE_SIZES = (1_000, 10_000)
 EVENT_SIZES = (100_000, 1_000_000)
 STABILITY_SIZES = ((10_000, 1_000),)  # (accounts, draws)
 QUICK = {"scoring": (1_000,), "stability": ((1_000, 100),), "page": (200,),
-         "events": (20_000,)}
+         "events": (20_000,), "gc": 200}
+GC_ACCOUNTS = 10_000  # the post-run garbage collection, against a Selection rerun
 
 TARGET_SCORING_RATIO = 2.0  # score_accounts within 2x bare numpy
 TARGET_STABILITY_RATIO = 2.0  # key_probability within 2x bare numpy
@@ -291,6 +294,34 @@ def bench_selection_page(sizes, folder: Path) -> list[Figure]:
     return out
 
 
+def current_rss_mb() -> float:
+    """Resident set size of this process now (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_post_script_gc(size: int, folder: Path) -> list[Figure]:
+    """What Streamlit's forced garbage collection after every script run
+    (``runner.postScriptGC``, on by default, off in this project's config) would add to a
+    Selection rerun: a full ``gc.collect()`` with the Selection page loaded, against the
+    rerun itself. AppTest's own runner never collects after a run, so the rerun rows above
+    never include it; the browser bench (``--gc``) measures the real server both ways."""
+    import gc
+
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{folder / f'gc-{size}.db'}"
+    portfolio_database(url, size)
+    os.environ["KAMDASH_DATABASE_URL"] = url
+    page = AppTest.from_file(str(ROOT / "pages" / "selection.py"), default_timeout=120).run()
+    rerun = _rerun_ms(page, "w_solvency", (2, 9))
+    collect = best_ms(lambda: gc.collect(2))
+    return [Figure(f"full GC after a run ({len(gc.get_objects()):,} objects) vs rerun", size,
+                   "accounts", collect, rerun, "reference", True)]
+
+
 def _trend(engine, since: date, account_id: int | None):
     """A monthly trend as the pages build it on a cache miss: SQL grouping, then pandas."""
     counts = store.monthly_engagement(engine, account_id, since)
@@ -331,7 +362,7 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
         ) -> dict:
     """Measure everything, print the table as it goes, write it as JSON to ``out``."""
     sizes = QUICK if quick else {"scoring": SCORING_SIZES, "stability": STABILITY_SIZES,
-                                 "page": PAGE_SIZES, "events": EVENT_SIZES}
+                                 "page": PAGE_SIZES, "events": EVENT_SIZES, "gc": GC_ACCOUNTS}
     saved_url = os.environ.get("KAMDASH_DATABASE_URL")
     figures: list[Figure] = []
     echo(f"{'measure':<36} {'size':>22} {'time':>10} {'baseline':>10} {'ratio':>7}  target")
@@ -340,6 +371,7 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
             for section in (lambda: bench_scoring(sizes["scoring"]),
                             lambda: bench_stability(sizes["stability"]),
                             lambda: bench_selection_page(sizes["page"], Path(tmp)),
+                            lambda: bench_post_script_gc(sizes["gc"], Path(tmp)),
                             lambda: bench_trends(sizes["events"], Path(tmp))):
                 for figure in section():
                     figures.append(figure)

@@ -16,9 +16,11 @@ Four story accounts exist at any size (n >= 20), so a presenter can walk through
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -60,6 +62,7 @@ __all__ = [
     "STORY_RISING",
     "STORY_SINGLE_THREADED",
     "build_portfolio",
+    "in_write_order",
     "seed_demo",
 ]
 
@@ -375,9 +378,12 @@ _SUMMARIES: dict[str, dict[int, tuple[str, ...]]] = {
 # --- helpers -----------------------------------------------------------------------------
 
 
+_UNFOLDABLE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "æ": "ae", "ß": "ss"})
+
+
 def _ascii(text: str) -> str:
     """Lower-case ASCII for e-mail addresses ('Łukasz Müller' -> 'lukasz muller')."""
-    text = text.translate(str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "æ": "ae", "ß": "ss"}))
+    text = text.translate(_UNFOLDABLE)
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return folded.lower()
 
@@ -405,9 +411,33 @@ def _owner(plan: _Plan, account_id: int, managers: list[dict]) -> str:
     return ams[account_id % len(ams)]
 
 
+@lru_cache
+def _cdf(p: tuple[float, ...]) -> list[float]:
+    """The cumulative weights ``Generator.choice(len(p), p=p)`` searches, built once."""
+    cdf = np.cumsum(np.asarray(p, dtype=float))
+    cdf /= cdf[-1]
+    return cdf.tolist()
+
+
+def _draw(rng: np.random.Generator, p: tuple[float, ...]) -> int:
+    """``int(rng.choice(len(p), p=p))`` with the same draw from ``rng`` (one uniform, found
+    in the cumulative weights), without choice's checks on every call: the demo makes
+    hundreds of thousands of these."""
+    return bisect.bisect_right(_cdf(p), rng.random())
+
+
+def _normalised(weights) -> tuple[float, ...]:
+    w = np.asarray(weights, dtype=float)
+    return tuple((w / w.sum()).tolist())
+
+
+@lru_cache
+def _option_weights(options: _RoleOptions) -> tuple[float, ...]:
+    return _normalised([w for _, w in options])
+
+
 def _pick(rng: np.random.Generator, options: _RoleOptions) -> tuple[str, ...]:
-    p = np.array([w for _, w in options])
-    return options[int(rng.choice(len(options), p=p / p.sum()))][0]
+    return options[_draw(rng, _option_weights(options))][0]
 
 
 @dataclass
@@ -496,8 +526,26 @@ def seed_demo(
     rows = demo_decisions.add_decisions_and_programme(build_portfolio(n_accounts, seed, today),
                                                       today or date.today())
     db.create_schema(engine)
-    store.replace_all(engine, rows)
+    store.replace_all(engine, in_write_order(rows))
     return {table.__tablename__: len(rows[table]) for table in rows}
+
+
+def in_write_order(rows: dict[type[SQLModel], list[dict]]) -> dict[type[SQLModel], list[dict]]:
+    """The same rows per table, those with the same columns left None next to each other.
+
+    SQLAlchemy's bulk insert leaves None values out of a row's parameters and sends one
+    statement per run of rows with the same parameter names; interleaved Nones (an
+    engagement with or without a person) made that one statement per row, most of the
+    demo's writing time. Every table either gives explicit ids or has a natural key, so the
+    order of insertion changes nothing stored. Groups keep their first row's order, so a
+    stakeholder's manager (the top person, reporting to nobody) is written before them."""
+    def grouped(batch: list[dict]) -> list[dict]:
+        groups: dict[tuple[str, ...], list[dict]] = {}
+        for row in batch:
+            groups.setdefault(tuple(k for k, v in row.items() if v is None), []).append(row)
+        return [row for group in groups.values() for row in group]
+
+    return {table: grouped(batch) for table, batch in rows.items()}
 
 
 def _managers() -> list[dict]:
@@ -916,22 +964,23 @@ def _org_chart(rng: np.random.Generator, p: _Plan) -> list[dict]:
     depts = ["Procurement", *others][:n_heads]
     top_title = _TOP_TITLES[int(rng.random() < 0.5 or not p.is_key)]
     top_p, staff_p = (_STANCE_P_KEY_TOP, _STANCE_P_KEY) if p.is_key else (_STANCE_P_TOP, _STANCE_P)
+    top_p, staff_p = tuple(top_p.tolist()), tuple(staff_p.tolist())
     people = [{"title": top_title, "department": "Executive Board",
                "roles": _pick(rng, _TOP_ROLES), "influence": "high",
-               "stance": int(rng.choice(_STANCES, p=top_p)), "parent": None}]
+               "stance": int(_STANCES[_draw(rng, top_p)]), "parent": None}]
     for dept in depts:
         title, roles, _ = _DEPARTMENTS[dept]
         people.append({"title": title, "department": dept, "roles": _pick(rng, roles),
                        "influence": "high" if rng.random() < 0.5 else "medium",
-                       "stance": int(rng.choice(_STANCES, p=staff_p)), "parent": 0})
-    dept_p = np.array([3.0 if d in ("Procurement", "Operations") else 1.0 for d in depts])
+                       "stance": int(_STANCES[_draw(rng, staff_p)]), "parent": 0})
+    dept_p = _normalised([3.0 if d in ("Procurement", "Operations") else 1.0 for d in depts])
     for _ in range(count - 1 - n_heads):
-        h = int(rng.choice(len(depts), p=dept_p / dept_p.sum()))
+        h = _draw(rng, dept_p)
         staff = _DEPARTMENTS[depts[h]][2]
         title, roles = staff[int(rng.integers(len(staff)))]
         people.append({"title": title, "department": depts[h], "roles": _pick(rng, roles),
                        "influence": "medium" if rng.random() < 0.5 else "low",
-                       "stance": int(rng.choice(_STANCES, p=staff_p)), "parent": 1 + h})
+                       "stance": int(_STANCES[_draw(rng, staff_p)]), "parent": 1 + h})
     if p.story == STORY_DEMOTION:  # the new CEO does not rate us: a hostile decision maker
         people[0]["roles"], people[0]["stance"] = (DM,), -1
     # An ambassador in about 60% of accounts: a supporter who speaks up for us.
@@ -963,21 +1012,17 @@ def _engagements(
     today: date,
 ) -> list[dict]:
     """Two years of touches per account; QBRs quarterly for key accounts."""
-    day = [today - timedelta(days=o) for o in range(HISTORY_DAYS)]
+    days = _Days(today)
     events: list[tuple] = []  # (day ordinal, account id, n, ...): sorts into id order
     for i, p in enumerate(plans):
         offsets, kinds = _touch_offsets(rng, p)
-        sentiment = _sentiments(rng, p, offsets)
+        sentiment = _sentiments(rng, p, offsets).tolist()
         people = _contacts(rng, p, offsets)
         logged_by = _owner(p, ids[i], managers)
-        for e in range(len(offsets)):
-            o, kind, sh = int(offsets[e]), kinds[e], people[e]
-            when = day[o]
-            dept = (p.stakeholders[sh - p.stakeholders[0]["id"]]["department"]
-                    if sh is not None else None)
-            summary = _summary(rng, kind, int(sentiment[e]), when, p.city, dept)
-            events.append((when.toordinal(), ids[i], e, kind, sh, int(sentiment[e]), summary,
-                           logged_by))
+        summaries = _summaries(rng, kinds, sentiment, offsets, people, p, days)
+        for e, o in enumerate(offsets.tolist()):
+            events.append((days.ordinal[o], ids[i], e, kinds[e], people[e], sentiment[e],
+                           summaries[e], logged_by))
     events.sort()
     return [
         {"id": k, "account_id": acc, "stakeholder_id": sh, "date": date.fromordinal(when),
@@ -1071,18 +1116,45 @@ def _contacts(rng: np.random.Generator, p: _Plan, offsets: np.ndarray) -> list[i
     return contacts
 
 
-def _summary(
-    rng: np.random.Generator, kind: str, sentiment: int, when: date, city: str,
-    dept: str | None,
-) -> str:
-    pool = _SUMMARIES[kind][int(np.sign(sentiment))]
-    template = pool[int(rng.integers(len(pool)))]
-    plan_year = when.year + 1 if when.month >= 10 else when.year
-    next_q = (when.month - 1) // 3 + 1
-    quarter = f"Q{next_q % 4 + 1} {when.year + (next_q == 4)}"
-    return template.format(
-        topic=_TOPICS[int(rng.integers(len(_TOPICS)))],
-        problem=_PROBLEMS[int(rng.integers(len(_PROBLEMS)))],
-        plan_year=plan_year, quarter=quarter, city=city,
-        dept=(dept or "Operations").replace("Executive Board", "management"),
-    )
+class _Days:
+    """Per day of the history (0 = today): the date, its ordinal, and the planning year and
+    next quarter a summary written that day speaks of; worked out once, not per touch."""
+
+    def __init__(self, today: date) -> None:
+        self.date = [today - timedelta(days=o) for o in range(HISTORY_DAYS)]
+        self.ordinal = [d.toordinal() for d in self.date]
+        self.plan_year = [d.year + 1 if d.month >= 10 else d.year for d in self.date]
+        next_q = [(d.month - 1) // 3 + 1 for d in self.date]
+        self.quarter = [f"Q{q % 4 + 1} {d.year + (q == 4)}"
+                        for d, q in zip(self.date, next_q, strict=True)]
+
+
+def _summaries(
+    rng: np.random.Generator, kinds: list[str], sentiment: list[int], offsets: np.ndarray,
+    people: list[int | None], p: _Plan, days: _Days,
+) -> list[str]:
+    """One line per touch: a template for its kind and mood, filled with a topic, a problem,
+    the department of the person met and the planning period of its day.
+
+    Per touch three whole numbers are drawn (template, topic, problem); they are drawn for
+    all of an account's touches in one call, which gives the same numbers as one call each.
+    """
+    if not kinds:
+        return []
+    pools = [_SUMMARIES[kind][(s > 0) - (s < 0)] for kind, s in zip(kinds, sentiment,
+                                                                     strict=True)]
+    highs = np.empty((len(kinds), 3), dtype=np.int64)
+    highs[:, 0] = [len(pool) for pool in pools]
+    highs[:, 1], highs[:, 2] = len(_TOPICS), len(_PROBLEMS)
+    draws = rng.integers(0, highs.ravel()).reshape(-1, 3).tolist()
+    first_id = p.stakeholders[0]["id"] if p.stakeholders else 0
+    out = []
+    for pool, (t, topic, problem), o, sh in zip(pools, draws, offsets.tolist(), people,
+                                                strict=True):
+        dept = p.stakeholders[sh - first_id]["department"] if sh is not None else None
+        out.append(pool[t].format(
+            topic=_TOPICS[topic], problem=_PROBLEMS[problem],
+            plan_year=days.plan_year[o], quarter=days.quarter[o], city=p.city,
+            dept=(dept or "Operations").replace("Executive Board", "management"),
+        ))
+    return out
