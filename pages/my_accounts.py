@@ -8,6 +8,7 @@ from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.identity import current_actor
 from kamdash.ui.navigation import ensure_app_navigation
+from kamdash.ui.plan_attention import render_plan_attention
 
 ensure_app_navigation()
 
@@ -68,3 +69,5 @@ st.dataframe(
                                                           format="%d"),
     },
 )
+
+render_plan_attention(manager_id=actor.manager_id)

@@ -10,6 +10,7 @@ from kamdash.ui import data, rising_stars, selection_analyses, selection_data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.columns import money_column
 from kamdash.ui.decisions_selection import render_selection_hooks
+from kamdash.ui.deltas import metric_delta
 from kamdash.ui.identity import current_actor
 from kamdash.ui.navigation import ensure_app_navigation
 from kamdash.ui.writes import WRITE_ERRORS, write_failed
@@ -142,14 +143,16 @@ def scenario() -> None:
 def headline(outcome: selection.Outcome, rule: selection.Rule) -> None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Key accounts", outcome.key_count,
-              delta=outcome.key_count - outcome.key_count_today, delta_color="off",
-              help=f"Under this scenario: {rule.describe()}. Delta against today's list.")
+              **metric_delta(outcome.key_count - outcome.key_count_today,
+                             "against today's list", muted=True),
+              help=f"Under this scenario: {rule.describe()}.")
     m2.metric("Promoted", len(outcome.promoted), help="Not key today, key under this scenario")
     m3.metric("Demoted", len(outcome.demoted),
               help="Key today, not under this scenario. Demoting a key account is costly.")
     share_change = outcome.key_revenue_share - outcome.key_revenue_share_today
     m4.metric("Key-account revenue", percent(outcome.key_revenue_share),
-              delta=f"{share_change * 100:+.0f} pts vs today",
+              **metric_delta(share_change * 100, "points against today's key accounts",
+                             muted=True),
               help="Share of the last 12 months' revenue from the accounts this scenario "
                    "makes key; the delta compares with today's key accounts.")
     if outcome.total_capacity is not None:

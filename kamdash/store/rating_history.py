@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from kamdash.models import Designation, Rating
 from kamdash.store.core import read_frame
 
-__all__ = ["load_key_as_of", "load_rating_history"]
+__all__ = ["load_all_ratings", "load_key_as_of"]
 
 
-def load_rating_history(engine: Engine) -> pd.DataFrame:
+def load_all_ratings(engine: Engine) -> pd.DataFrame:
     """Every rating, long: ``account_id``, ``criterion``, ``value``, ``rated_on``; oldest
     first (ties by id), so the last row per account and criterion is its latest."""
     stmt = select(Rating.account_id, Rating.criterion, Rating.value, Rating.rated_on).order_by(

@@ -14,11 +14,11 @@ from kamdash.ui import data
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _rating_history(url: str, data_version: int) -> pd.DataFrame:
-    return store.load_rating_history(data.engine())
+    return store.load_all_ratings(data.engine())
 
 
 def rating_history() -> pd.DataFrame:
-    """Every rating ever given (``store.load_rating_history``)."""
+    """Every rating ever given (``store.load_all_ratings``)."""
     return _rating_history(db.database_url(), data.version())
 
 
