@@ -41,7 +41,8 @@ def test_every_setting_the_code_reads_is_documented():
 
 def test_every_page_of_the_navigation_is_described():
     app = (ROOT / "streamlit_app.py").read_text()
-    titles = re.findall(r'st.Page\([^)]*?title="([^"]+)"', app)
+    # Every page a user can open; a lambda page is only the stop for a broken start-up.
+    titles = re.findall(r'st.Page\((?!lambda)[^)]*?title="([^"]+)"', app)
     assert len(titles) >= 6, "found too few pages: the pattern is wrong"
     table = README.split("## Pages", 1)[1].split("## ", 1)[0]
     assert [t for t in titles if f"**{t}**" not in table] == []

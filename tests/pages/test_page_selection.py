@@ -241,7 +241,8 @@ def test_a_saved_scenario_can_be_renamed_and_deleted(writable_demo_db):
     at.checkbox(key="selection_manage_sure").check()
     at = next(b for b in at.button if b.label == "Delete").click().run()
     assert store.load_scenarios(engine).empty
-    assert [a["action"] for a in store.load_audit(engine).to_dict("records")] == [
+    trail = store.load_audit(engine)
+    assert trail.loc[trail["entity"] == "scenario", "action"].tolist() == [
         "delete", "update", "create"]
 
 

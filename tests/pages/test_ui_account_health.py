@@ -130,7 +130,7 @@ def test_an_empty_summary_is_rejected_with_a_message(writable_demo_db):
     acc = account_id(writable_demo_db, demo.STORY_DECLINING)
     before = written(writable_demo_db)
     at = submit(run(acc))
-    assert "the summary is empty" in at.error[0].value
+    assert "Summary\\: is empty; say in a few words what happened" in at.error[0].value
     assert written(writable_demo_db) == before
 
 
