@@ -95,6 +95,8 @@ def _saved(w: _Write, kind: str) -> pd.DataFrame:
 
 def _write(kind: str):
     def write(w: _Write) -> ImportResult:
+        if w.parsed.rows.empty:  # a header (and blank lines) only
+            return ImportResult(kind)
         conn = w.session.connection()
         ids, clean, _ = _validated(conn, w.parsed.rows, kind)
         spec = plan_store._KINDS[PLAN_KIND[kind]]

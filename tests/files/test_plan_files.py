@@ -197,3 +197,11 @@ def test_only_an_admin_imports_plan_files(db):
     kam = Actor(email="kam@x.com", name="Kam", role=UserRole.KAM)
     with pytest.raises(Exception, match="import files"):
         store.import_file(db, "goals", GOALS.encode(), "g.csv", today=TODAY, actor=kam)
+
+
+@pytest.mark.parametrize("kind", ["goals", "actions", "opportunities"])
+def test_a_header_only_file_changes_nothing(db, kind):
+    before = snapshot(db)
+    header = FILES[kind].splitlines()[0]
+    assert str(load(db, kind, f"{header}\n,,\n")) == f"{kind}: 0 added, 0 updated, 0 unchanged"
+    assert snapshot(db) == before
