@@ -4,6 +4,7 @@ signed by the importing user, and exported so that importing the export changes 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -205,3 +206,26 @@ def test_a_header_only_file_changes_nothing(db, kind):
     header = FILES[kind].splitlines()[0]
     assert str(load(db, kind, f"{header}\n,,\n")) == f"{kind}: 0 added, 0 updated, 0 unchanged"
     assert snapshot(db) == before
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def test_the_command_line_imports_and_exports_the_plan_samples(tmp_path, monkeypatch, capsys):
+    from kamdash.__main__ import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("KAMDASH_DATABASE_URL", url)
+    monkeypatch.delenv("KAMDASH_READ_ONLY", raising=False)
+    assert main(["import", "accounts", str(SAMPLES / "accounts.csv")]) == 0
+    for kind in ("goals", "actions", "opportunities"):
+        assert main(["import", kind, str(SAMPLES / f"{kind}.csv")]) == 0
+        assert f"{kind}: 4 added, 0 updated, 0 unchanged" in capsys.readouterr().out
+        for name in (f"{kind}.csv", f"{kind}.xlsx"):
+            assert main(["export", kind, str(tmp_path / name)]) == 0
+            assert main(["import", kind, str(tmp_path / name)]) == 0
+            assert f"{kind}: 0 added, 0 updated, 4 unchanged" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account,goal,what,owner\nCorvina Foods,Nothing,Call,Ann Berg\n")
+    assert main(["import", "actions", str(bad)]) == 1
+    assert "line 2, column goal: 'Nothing' is not a goal of this plan" in capsys.readouterr().err
