@@ -62,8 +62,9 @@ def _validated(conn: Connection, rows: pd.DataFrame, kind: str
             clean.update(zip(lines, values, strict=True))
             for text in found:
                 n, label, message = _ROW.match(text).groups()
-                message = re.sub(r"\brow (\d+)\b",
-                                 lambda m, at=lines: f"line {at[int(m[1]) - 1]}", message)
+                message = re.sub(r"^the same as row (\d+)",  # not in a quoted value
+                                 lambda m, at=lines: f"the same as line {at[int(m[1]) - 1]}",
+                                 message)
                 problems.append(Problem(lines[int(n) - 1], by_label.get(label, label), message))
     return ids, clean, problems
 

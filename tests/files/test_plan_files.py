@@ -111,6 +111,8 @@ BAD = [
      "line 2, column title: is empty; every row needs a title"),
     ("actions", "Acme,No such goal,Call,Ann Berg,,,",
      "line 2, column goal: 'No such goal' is not a goal of this plan"),
+    ("actions", "Acme,Fix row 9,Call,Ann Berg,,,",
+     "line 2, column goal: 'Fix row 9' is not a goal of this plan"),
     ("actions", "Acme,Grow revenue,Call,Ann Berg,2025-12-01,,",
      "line 2, column due_on: 2025-12-01 is before its goal starts (2026-01-01)"),
     ("actions", "Acme,Grow revenue,Call,Ann Berg,,later,",
