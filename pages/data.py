@@ -44,6 +44,9 @@ def show_problems(problems: list[files.Problem]) -> None:
         st.caption(f"Showing the first {fields.MAX_LISTED} of {n:,} problems.")
 
 
+SINGULAR = {"opportunities": "opportunity"}
+
+
 def switch_kind(name: str) -> None:
     st.session_state["data_kind"] = name
 
@@ -63,7 +66,8 @@ kind = st.radio(
 spec = files.kind(kind)
 st.caption(
     "Into an empty database, import accounts first, then ratings, stakeholders and "
-    "engagements: those files name accounts (and people) that must exist. "
+    "engagements, then goals, actions and opportunities (goals before their actions): those "
+    "files name accounts (and people, goals) that must exist. "
     f"Rows are matched by {join_words(spec.natural_key)}: a known row is updated, "
     "a new one added, so importing the same file twice changes nothing. One bad row rejects "
     "the whole file."
@@ -81,6 +85,8 @@ with st.expander(f"Columns of the {kind} file", icon=":material/table:"):
         "to write instead."
         + (" Without a stakeholder or summary column, engagements match what is saved "
            "whatever their person or summary." if kind == "engagements" else "")
+        + (" Plan dates may lie in the future; owners are our people by name or e-mail; the "
+           "rules are the Plan tab's." if kind in ("goals", "actions", "opportunities") else "")
     )
     sample = imports.sample_file(kind)
     if sample is not None:
@@ -109,7 +115,8 @@ if uploaded is not None:
         show_problems(problems)
     else:
         rows = parsed.rows
-        st.markdown(f"**{len(rows):,} {kind if len(rows) != 1 else kind[:-1]}** ready to import "
+        noun = kind if len(rows) != 1 else SINGULAR.get(kind, kind[:-1])
+        st.markdown(f"**{len(rows):,} {noun}** ready to import "
                     f"from “{plain(uploaded.name)}”.")
         if parsed.encoding not in ("", "UTF-8"):
             st.caption(f"Read as {parsed.encoding} text.")

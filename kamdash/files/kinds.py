@@ -112,6 +112,40 @@ _KINDS = (
         Column("sentiment", "sentiment", False,
                "-2 (very negative) .. +2 (very positive) (blank: 0)"),
     ), ("account", "date", "kind", "stakeholder", "summary"), repeatable=True),
+    # --- plan files (goals, actions, opportunities): checked by kamdash.plans' rules ---
+    FileKind("goals", "Goals", "a", (
+        Column("account", "name", True, _ACCOUNT),
+        Column("title", "text", True, "the goal, unique within the account's plan"),
+        Column("horizon", "text", False, "short, mid or long term (blank: short)"),
+        Column("owner", "text", True, "one of our people, by name or e-mail"),
+        Column("start_on", "text", False, "start date, YYYY-MM-DD"),
+        Column("due_on", "text", False, "due date, YYYY-MM-DD, not before the start"),
+        Column("status", "text", False,
+               "not started, on track, at risk, done or dropped (blank: not started)"),
+        Column("measure", "text", False, "what the target counts, e.g. Revenue"),
+        Column("target_value", "text", False, "target, a number of zero or more"),
+        Column("current_value", "text", False, "current value, a number of zero or more"),
+    ), ("account", "title")),
+    FileKind("actions", "Actions", "an", (
+        Column("account", "name", True, _ACCOUNT),
+        Column("goal", "text", True, "title of a saved goal of the account's plan"),
+        Column("what", "text", True, "the action, unique within its goal"),
+        Column("owner", "text", True, "one of our people, by name or e-mail"),
+        Column("due_on", "text", False, "due date, YYYY-MM-DD, not before its goal starts"),
+        Column("status", "text", False, "open, in progress, done or dropped (blank: open)"),
+        Column("gap", "text", False, "the coverage gap it closes"),
+    ), ("account", "goal", "what")),
+    FileKind("opportunities", "Opportunities", "an", (
+        Column("account", "name", True, _ACCOUNT),
+        Column("name", "text", True, "the opportunity, unique within the account"),
+        Column("offering", "text", False, "product or service, by its name in the catalogue"),
+        Column("buying_centre", "text", False, "buying centre (department)"),
+        Column("value", "text", True, "value, a number of zero or more"),
+        Column("stage", "text", False, "open, won or lost (blank: open)"),
+        Column("close_on", "text", False,
+               "close date, YYYY-MM-DD: expected while open, actual once closed"),
+        Column("lost_reason", "text", False, "why it was lost (a lost one needs it)"),
+    ), ("account", "name")),
 )
 KINDS: dict[str, FileKind] = {k.name: k for k in _KINDS}
 FORMATS: tuple[str, ...] = ("csv", "xlsx")

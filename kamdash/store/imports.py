@@ -433,7 +433,7 @@ def _upsert(w: _Write, model, merged: pd.DataFrame, new_columns: list[str], fiel
     entity = model.__tablename__
 
     def accounts(rows: pd.DataFrame, row_ids: list) -> list:
-        return list(row_ids) if account is None else rows[account].tolist()
+        return list(row_ids) if account is None else merged.loc[rows.index, account].tolist()
 
     _audit(w, "create", entity, ids, accounts(new, ids), [None] * len(ids), _records(new))
     changed_rows = merged.loc[changed]
@@ -736,3 +736,8 @@ _STORES: dict[str, _KindStore] = {
     "stakeholders": _KindStore(_stakeholder_references, _write_stakeholders, _read_stakeholders),
     "engagements": _KindStore(_engagement_references, _write_engagements, _read_engagements),
 }
+
+# --- plan files: goals, actions, opportunities (kamdash.store.plan_files) -------------------
+from kamdash.store.plan_files import PLAN_STORES  # noqa: E402 (it builds on the above)
+
+_STORES.update(PLAN_STORES)

@@ -181,3 +181,34 @@ def test_a_windows_1252_file_is_read_and_the_page_says_so(small_db):
     assert [s.value for s in at.success] == [
         "Imported. 1 added, 0 updated, 0 unchanged. The file was read as Windows-1252 text."]
     assert "Müller Söhne" in store.load_accounts(db.make_engine(small_db))["name"].tolist()
+
+
+# --- plan files: goals, actions, opportunities -------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["goals", "actions", "opportunities"])
+def test_each_plan_kind_shows_its_columns_sample_and_export_buttons(small_db, kind):
+    at = page()
+    at.radio(key="data_kind").set_value(kind).run()
+    assert table(at, "what goes in")["column"].tolist() == list(files.kind(kind).column_names)
+    keys = {b.key for b in at.get("download_button")}
+    assert {f"data_sample_{kind}", f"data_export_{kind}_csv", f"data_export_{kind}_xlsx"} <= keys
+
+
+def test_a_goals_file_is_imported_then_its_opportunity_rejected_with_the_plan_rule(small_db):
+    at = page()
+    at.radio(key="data_kind").set_value("goals").run()
+    upload(at, "goals.csv", b"account,title,owner,status\nAcme,Grow,Ann Berg,on track\n")
+    assert "**1 goal** ready to import from \u201cgoals\\.csv\u201d." in [
+        m.value for m in at.markdown]
+    at.button(key="data_import").click().run()
+    assert [s.value for s in at.success] == ["Imported. 1 added, 0 updated, 0 unchanged."]
+    goals = store.load_goals(db.make_engine(small_db))
+    assert goals[["title", "owner", "status"]].values.tolist() == [["Grow", "Ann Berg",
+                                                                   "on_track"]]
+    at.radio(key="data_kind").set_value("opportunities").run()
+    upload(at, "o.csv", b"account,name,value,stage\nAcme,Deal,10,lost\n")
+    assert table(at, "problem").values.tolist() == [
+        [2, "lost_reason", "is empty; a lost opportunity needs the reason it was lost"]]
+    assert not [b for b in at.button if b.key == "data_import"]
+    assert "**1 opportunity**" not in " ".join(m.value for m in at.markdown)
