@@ -62,8 +62,8 @@ kind = st.radio(
 )
 spec = files.kind(kind)
 st.caption(
-    "Into an empty database, import accounts first, then ratings, stakeholders and "
-    "engagements: those files name accounts (and people) that must exist. "
+    "Into an empty database, import accounts first, then the other files "
+    "(ratings, stakeholders, engagements, ...): they name accounts (and people) that must exist. "
     f"Rows are matched by {join_words(spec.natural_key)}: a known row is updated, "
     "a new one added, so importing the same file twice changes nothing. One bad row rejects "
     "the whole file."
