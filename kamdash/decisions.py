@@ -235,9 +235,8 @@ def summarise_changes(changes: pd.DataFrame) -> str:
 
 def designation_problems(rows: Iterable[Mapping[str, object]], names: Mapping[int, str],
                          key_today: Mapping[int, bool], today: date) -> list[str]:
-    """Problems of designation rows brought in whole (a file of decisions): a known account,
-    a date not after ``today``, a reason for every demotion of a key account today, and a
-    watch only on a key designation, ending after it starts."""
+    """Problems of designation rows brought in whole (a file of decisions): a known account
+    and the rules of ``designation_row_problems``."""
     problems = []
     for n, row in enumerate(rows, start=1):
         account_id = int(row["account_id"])
@@ -245,15 +244,23 @@ def designation_problems(rows: Iterable[Mapping[str, object]], names: Mapping[in
         if who is None:
             problems.append(f"row {n}: there is no account with id {account_id}")
             continue
-        day, watch = row.get("changed_on"), row.get("watch_until")
-        if not isinstance(day, date) or day > today:
-            problems.append(f"row {n}, {who}: the date must be a day up to today")
-            continue
-        if not row["is_key"] and key_today.get(account_id) and not str(
-                row.get("reason") or "").strip():
-            problems.append(f"row {n}, {who}: a demotion needs a reason")
-        if watch is not None and (not row["is_key"] or not isinstance(watch, date)
-                                  or watch <= day):
-            problems.append(f"row {n}, {who}: a watch belongs to a key account and ends "
-                            "after its start")
+        problems += [f"row {n}, {who}: {message}" for _, message in designation_row_problems(
+            row, bool(key_today.get(account_id)), today)]
+    return problems
+
+
+def designation_row_problems(row: Mapping[str, object], key_before: bool,
+                             today: date) -> list[tuple[str, str]]:
+    """(column, problem) of one designation row: a date not after ``today``, a reason when a
+    key account (``key_before``) loses its status, and a watch only on a key designation,
+    ending after it starts."""
+    day, watch = row.get("changed_on"), row.get("watch_until")
+    if not isinstance(day, date) or day > today:
+        return [("changed_on", "the date must be a day up to today")]
+    problems = []
+    if not row["is_key"] and key_before and not str(row.get("reason") or "").strip():
+        problems.append(("reason", "a demotion needs a reason"))
+    if watch is not None and (not row["is_key"] or not isinstance(watch, date) or watch <= day):
+        problems.append(("watch_until", "a watch belongs to a key account and ends after its "
+                                        "start"))
     return problems

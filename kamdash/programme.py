@@ -63,23 +63,30 @@ def url_problem(url: str | None) -> str | None:
 
 def agreement_problems(agreement: Agreement, service_ids: Iterable[int]) -> list[str]:
     """Everything wrong with ``agreement`` (empty when it can be saved)."""
+    return [message for _, message in agreement_field_problems(agreement, service_ids)]
+
+
+def agreement_field_problems(agreement: Agreement,
+                             service_ids: Iterable[int]) -> list[tuple[str, str]]:
+    """(field, problem) for everything wrong with ``agreement``."""
     problems = []
     if agreement.status not in STATUSES:
-        problems.append(f"'{agreement.status}' is not a programme status; use "
-                        + ", ".join(STATUSES.values()))
+        problems.append(("status", f"'{agreement.status}' is not a programme status; use "
+                         + ", ".join(STATUSES.values())))
     if agreement.status == "agreed" and agreement.agreed_on is None:
-        problems.append("an agreed programme needs the date it was agreed")
+        problems.append(("agreed_on", "an agreed programme needs the date it was agreed"))
     if (agreement.agreed_on and agreement.next_review
             and agreement.next_review <= agreement.agreed_on):
-        problems.append("the next review must come after the agreement date")
+        problems.append(("next_review", "the next review must come after the agreement date"))
     unknown = sorted(set(agreement.services) - set(service_ids))
     if unknown:
-        problems.append(f"unknown service id(s) {', '.join(map(str, unknown))}")
+        problems.append(("services", f"unknown service id(s) {', '.join(map(str, unknown))}"))
     if len(agreement.customer_commits) > COMMITS_MAX:
-        problems.append(f"keep what the customer commits to under {COMMITS_MAX} characters")
+        problems.append(("customer_commits",
+                         f"keep what the customer commits to under {COMMITS_MAX} characters"))
     url = url_problem(agreement.document_url)
     if url:
-        problems.append(url)
+        problems.append(("document_url", url))
     return problems
 
 

@@ -66,8 +66,8 @@ kind = st.radio(
 spec = files.kind(kind)
 st.caption(
     "Into an empty database, import accounts first, then ratings, stakeholders and "
-    "engagements, then goals, actions and opportunities (goals before their actions): those "
-    "files name accounts (and people, goals) that must exist. "
+    "engagements, then goals, actions and opportunities (goals before their actions), then "
+    "decisions and programme: those files name accounts (and people, goals) that must exist. "
     f"Rows are matched by {join_words(spec.natural_key)}: a known row is updated, "
     "a new one added, so importing the same file twice changes nothing. One bad row rejects "
     "the whole file."

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from kamdash import criteria, fields, roles
+from kamdash import criteria, fields, programme, roles
 from kamdash.files import numbers
 from kamdash.models import MAX_CADENCE_PER_QUARTER
 
@@ -201,13 +201,56 @@ _TYPES = (
     CellType("stance", _stance, "Int64", blank=0,
              export=lambda s: s.astype("Int64").map(roles.stance_label, na_action="ignore")),
 )
+
+
+# --- decisions and programme files -----------------------------------------------------------
+
+
+def _any_date(raw: object, column: str, reading: Reading) -> date:
+    """A date that may lie ahead (the end of a watch, the next review)."""
+    return _date(raw, column, Reading(date.max, reading.convention))
+
+
+_STATUSES = {**{k: k for k in programme.STATUSES},
+             **{normalise_header(label): k for k, label in programme.STATUSES.items()}}
+
+
+def _status(raw: object, column: str, reading: Reading) -> str:
+    key = _STATUSES.get(normalise_header(as_text(raw)))
+    if key is None:
+        raise ValueError(f"{fields.shown(as_text(raw))} is not a programme status; use one of: "
+                         f"{', '.join(programme.STATUSES)}")
+    return key
+
+
+def _services(raw: object, column: str, reading: Reading) -> str:
+    """Service names separated by ';' (the store turns them into the catalogue's ids)."""
+    names = [" ".join(n.split()) for n in _plain_text(raw, column).split(";")]
+    return "; ".join(n for n in names if n)
+
+
+def _url(raw: object, column: str, reading: Reading) -> str | None:
+    url = fields.text(_plain_text(raw, column), column)
+    problem = programme.url_problem(url)
+    if problem:
+        raise ValueError(problem)
+    return url
+
+
+_TYPES += (
+    CellType("any_date", _any_date, "object", export=_iso),
+    CellType("status", _status, "string"),
+    CellType("services", _services, "string", blank="", text=True),
+    CellType("url", _url, "string", text=True),
+)
+_DATES = ("date", "any_date")
 CELL_TYPES: dict[str, CellType] = {t.name: t for t in _TYPES}
 
 
 def typed(cell: CellType, s: pd.Series) -> pd.Series:
     """Stored values (from the database) with the dtype ``parse`` gives the column, so
     database rows and file rows compare like for like."""
-    if cell.name == "date":
+    if cell.name in _DATES:
         return s.map(_to_date).astype(object)
     if cell.text:
         return s.astype(object).where(s.notna(), None).astype("string")

@@ -147,6 +147,30 @@ _KINDS = (
         Column("lost_reason", "text", False, "why it was lost (a lost one needs it)"),
     ), ("account", "name")),
 )
+_KINDS += (
+    FileKind("decisions", "Key-account decisions", "a", (
+        Column("account", "name", True, _ACCOUNT),
+        Column("is_key", "bool", True, "key account from that day: yes or no"),
+        Column("changed_on", "date", True, "day the decision took effect, YYYY-MM-DD "
+               "(history is kept)"),
+        Column("reason", "text", False, "why; required when a key account loses its status"),
+        Column("watch_until", "any_date", False,
+               "a key account kept on watch until this day, YYYY-MM-DD (may lie ahead)"),
+    ), ("account", "changed_on", "is_key"), repeatable=True),
+    FileKind("programme", "Programme status", "a", (
+        Column("account", "name", True, _ACCOUNT),
+        Column("status", "status", True, "not_offered, offered, agreed or declined"),
+        Column("agreed_on", "date", False, "day the customer agreed, YYYY-MM-DD "
+               "(required when agreed)"),
+        Column("next_review", "any_date", False,
+               "next review of the agreement, YYYY-MM-DD, after agreed_on (may lie ahead)"),
+        Column("services", "services", False,
+               "service names from the programme's catalogue, separated by ;"),
+        Column("customer_commits", "text", False, "what the customer commits to"),
+        Column("document_url", "url", False,
+               "link to the signed document, starting with https:// (or http://)"),
+    ), ("account",)),
+)
 KINDS: dict[str, FileKind] = {k.name: k for k in _KINDS}
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
 

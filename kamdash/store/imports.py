@@ -42,7 +42,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from kamdash import fields, files, settings
+from kamdash import decisions, fields, files, programme, settings
 from kamdash.fields import Problem
 from kamdash.files import ParsedFile, Progress, ProgressReporter
 from kamdash.identity import LOCAL, Actor, UserRole, require_role
@@ -52,6 +52,8 @@ from kamdash.models import (
     Designation,
     Engagement,
     Manager,
+    ProgrammeAgreement,
+    ProgrammeService,
     Rating,
     Stakeholder,
 )
@@ -61,6 +63,7 @@ from kamdash.store.core import (
     bump_version,
     ensure_writable,
 )
+from kamdash.store.programme import write_agreements
 
 __all__ = [
     "ImportResult",
@@ -721,6 +724,139 @@ def _read_engagements(conn) -> pd.DataFrame:
     return frame
 
 
+# --- decisions (the key-account designation history) ---------------------------------------
+
+_DECISION_KEY = ["account_id", "changed_on", "is_key"]
+
+
+def _decision_matches(conn: Connection, rows: pd.DataFrame,
+                      parsed: ParsedFile) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+    """The file's rows of known accounts matched count by count with the saved designations
+    (by account, day and status; rows equal in every column pair first), the optional
+    columns the file has, and a problem per unknown account."""
+    ids, problems = _account_ids(conn, rows)
+    known = rows[ids.notna()].assign(account_id=ids[ids.notna()].astype("int64"))
+    existing = _read(conn, select(Designation.id, Designation.account_id, Designation.is_key,
+                                  Designation.changed_on, Designation.reason,
+                                  Designation.watch_until)
+                     .order_by(Designation.changed_on, Designation.id))
+    existing = pd.concat([existing[["id", "account_id"]],
+                          files.typed("decisions", existing.drop(columns=["id", "account_id"]))],
+                         axis=1)
+    fields_ = [c for c in ("reason", "watch_until") if c in parsed.present]
+    merged = _match(known, existing, _DECISION_KEY, compare=fields_, exact_first=True)
+    return merged, fields_, problems
+
+
+def _decision_references(conn: Connection, rows: pd.DataFrame,
+                         parsed: ParsedFile) -> list[Problem]:
+    """Unknown accounts, and the rules of ``decisions.designation_row_problems`` for every
+    row the import would add or change (a saved row the file repeats is left alone)."""
+    merged, fields_, problems = _decision_matches(conn, rows, parsed)
+    writes = merged["id"].isna() | _differs(merged[fields_], _old(merged, fields_), fields_)
+    writes &= ~merged["line"].isin({p.line for p in parsed.problems})  # its cells said why
+    latest = _latest_designation_subquery()
+    key_today = dict(conn.execute(select(latest.c.account_id, latest.c.is_key)).all())
+    for row in _records(merged[writes]):
+        for column in ("reason", "watch_until"):  # a column left out keeps the saved value
+            if column not in fields_ and row["id"] is not None:
+                row[column] = row[f"{column}_old"]
+        problems += [Problem(int(row["line"]), column, message) for column, message in
+                     decisions.designation_row_problems(
+                         row, bool(key_today.get(row["account_id"])), date.max)]
+        # (a day after today is the date cell's problem already, at the day parse was given)
+    return problems
+
+
+def _write_decisions(w: _Write) -> ImportResult:
+    merged, fields_, _ = _decision_matches(w.session.connection(), w.parsed.rows, w.parsed)
+    merged["changed_by"] = w.actor.email
+    return _result(w, _upsert(w, Designation, merged, [
+        "account_id", "is_key", "changed_on", "reason", "watch_until", "changed_by"], fields_,
+        span=(0.1, 0.95)))
+
+
+def _read_decisions(conn) -> pd.DataFrame:
+    stmt = (
+        select(Account.name.label("account"), Designation.is_key, Designation.changed_on,
+               Designation.reason, Designation.watch_until)
+        .join(Account, Account.id == Designation.account_id)
+        .order_by(Account.name, Designation.changed_on, Designation.id)
+    )
+    return files.typed("decisions", pd.read_sql(stmt, conn))
+
+
+# --- programme (each key account's agreement) -----------------------------------------------
+
+_AGREEMENT_FIELDS = ("status", "agreed_on", "next_review", "services", "customer_commits",
+                     "document_url")
+
+
+def _agreements(conn: Connection, rows: pd.DataFrame,
+                parsed: ParsedFile) -> tuple[list[dict], list[Problem]]:
+    """Each row of a known account as ``write_agreements`` takes it (a column the file
+    leaves out keeps the saved value; service names become the catalogue's ids), and every
+    problem: unknown accounts and services, and ``programme.agreement_field_problems``."""
+    ids, problems = _account_ids(conn, rows)
+    catalogue = conn.execute(select(ProgrammeService.id, ProgrammeService.name)).all()
+    by_name = {fields.fold(name): sid for sid, name in catalogue}
+    table = ProgrammeAgreement.__table__
+    saved = {r["account_id"]: dict(r) for r in conn.execute(select(table)).mappings()}
+    out = []
+    bad_lines = {p.line for p in parsed.problems}
+    for row, account_id in zip(_records(rows), ids.astype(object), strict=True):
+        if pd.isna(account_id):
+            continue
+        line = int(row["line"])
+        before = saved.get(int(account_id), {})
+        values = {f: row[f] if f in parsed.present else before.get(f) for f in _AGREEMENT_FIELDS}
+        if "services" in parsed.present:
+            names = [n for n in (row["services"] or "").split("; ") if n]
+            unknown = [n for n in names if fields.fold(n) not in by_name]
+            problems += [Problem(line, "services", (
+                f"no service named {n!r} in the programme's catalogue; use one of: "
+                + ", ".join(name for _, name in catalogue))) for n in unknown]
+            values["services"] = tuple(by_name[fields.fold(n)] for n in names
+                                       if n not in unknown)
+        else:
+            values["services"] = programme.split_services(values["services"])
+        agreement = programme.Agreement(
+            status=values["status"] or "not_offered", agreed_on=values["agreed_on"],
+            next_review=values["next_review"], services=values["services"],
+            customer_commits=values["customer_commits"] or "",
+            document_url=values["document_url"] or None)
+        if line not in bad_lines:  # a row with a bad cell: that cell's problem says why
+            problems += [Problem(line, column, message) for column, message in
+                         programme.agreement_field_problems(agreement, by_name.values())]
+        out.append({"account_id": int(account_id), **values})
+    return out, problems
+
+
+def _programme_references(conn: Connection, rows: pd.DataFrame,
+                          parsed: ParsedFile) -> list[Problem]:
+    return _agreements(conn, rows, parsed)[1]
+
+
+def _write_programme(w: _Write) -> ImportResult:
+    rows, _ = _agreements(w.session.connection(), w.parsed.rows, w.parsed)
+    w.report(0.1)
+    added, updated = write_agreements(w.session, w.actor, rows, w.today)
+    return ImportResult(w.parsed.kind, added, updated, len(w.parsed.rows) - added - updated)
+
+
+def _read_programme(conn) -> pd.DataFrame:
+    catalogue = dict(conn.execute(select(ProgrammeService.id, ProgrammeService.name)).all())
+    table = ProgrammeAgreement.__table__
+    stmt = (select(Account.name.label("account"),
+                   *[table.c[f] for f in _AGREEMENT_FIELDS])
+            .join(Account, Account.id == table.c.account_id).order_by(Account.name))
+    frame = pd.read_sql(stmt, conn)
+    frame["services"] = frame["services"].map(lambda ids: "; ".join(
+        catalogue[i] for i in programme.split_services(ids) if i in catalogue))
+    frame["customer_commits"] = frame["customer_commits"].replace("", None)
+    return files.typed("programme", frame)
+
+
 @dataclass(frozen=True)
 class _KindStore:
     """How the store checks, writes and reads one file kind."""
@@ -735,6 +871,8 @@ _STORES: dict[str, _KindStore] = {
     "ratings": _KindStore(_rating_references, _write_ratings, _read_ratings),
     "stakeholders": _KindStore(_stakeholder_references, _write_stakeholders, _read_stakeholders),
     "engagements": _KindStore(_engagement_references, _write_engagements, _read_engagements),
+    "decisions": _KindStore(_decision_references, _write_decisions, _read_decisions),
+    "programme": _KindStore(_programme_references, _write_programme, _read_programme),
 }
 
 # --- plan files: goals, actions, opportunities (kamdash.store.plan_files) -------------------

@@ -114,46 +114,58 @@ def save_agreements(engine: Engine, actor: Actor,
     All or nothing: any problem (named with the account) raises ``ProgrammeRejected``; an
     account the actor may not change raises ``Refused``. Returns how many rows changed."""
     ensure_writable()
-    rows = [dict(r) for r in agreements]
-    changed = 0
     with Session(engine) as session, session.begin():
-        ids = {int(r["account_id"]) for r in rows}
-        accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
-        service_ids = set(session.scalars(select(ProgrammeService.id)))
-        problems = []
-        clean = []
-        for r in rows:
-            account = accounts.get(int(r["account_id"]))
-            if account is None:
-                problems.append(f"there is no account with id {r['account_id']}")
-                continue
-            agreement = _agreement(r)
-            problems += [f"{account.name}: {p}"
-                         for p in programme.agreement_problems(agreement, service_ids)]
-            clean.append((account, agreement))
-        if problems:
-            raise ProgrammeRejected(problems)
-        for account, _ in clean:
-            require_account_edit(actor, account.manager_id, account.name)
-        for account, agreement in clean:
-            values = {"status": agreement.status, "agreed_on": agreement.agreed_on,
-                      "next_review": agreement.next_review,
-                      "services": programme.join_services(agreement.services),
-                      "customer_commits": agreement.customer_commits,
-                      "document_url": agreement.document_url}
-            row = session.get(ProgrammeAgreement, account.id)
-            before = None if row is None else {k: getattr(row, k) for k in values}
-            if before == values:
-                continue
-            row = row or ProgrammeAgreement(account_id=account.id)
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_by, row.updated_on = actor.email, today
-            session.add(row)
-            record(session, actor, "create" if before is None else "update",
-                   "programme_agreement", account.id, before=before, after=values,
-                   account_id=account.id)
-            changed += 1
-        if changed:
+        added, updated = write_agreements(session, actor, agreements, today)
+        if added or updated:
             bump_version(session)
-    return changed
+    return added + updated
+
+
+def write_agreements(session: Session, actor: Actor, agreements: Iterable[Mapping[str, object]],
+                     today: date) -> tuple[int, int]:
+    """``save_agreements`` inside the caller's transaction (an import's), without bumping
+    the data version: how many agreements were added and how many updated."""
+    rows = [dict(r) for r in agreements]
+    added = updated = 0
+    ids = {int(r["account_id"]) for r in rows}
+    accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
+    service_ids = set(session.scalars(select(ProgrammeService.id)))
+    problems = []
+    clean = []
+    for r in rows:
+        account = accounts.get(int(r["account_id"]))
+        if account is None:
+            problems.append(f"there is no account with id {r['account_id']}")
+            continue
+        agreement = _agreement(r)
+        problems += [f"{account.name}: {p}"
+                     for p in programme.agreement_problems(agreement, service_ids)]
+        clean.append((account, agreement))
+    if problems:
+        raise ProgrammeRejected(problems)
+    for account, _ in clean:
+        require_account_edit(actor, account.manager_id, account.name)
+    for account, agreement in clean:
+        values = {"status": agreement.status, "agreed_on": agreement.agreed_on,
+                  "next_review": agreement.next_review,
+                  "services": programme.join_services(agreement.services),
+                  "customer_commits": agreement.customer_commits,
+                  "document_url": agreement.document_url}
+        row = session.get(ProgrammeAgreement, account.id)
+        before = None if row is None else {k: getattr(row, k) for k in values}
+        if before == values:
+            continue
+        row = row or ProgrammeAgreement(account_id=account.id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_by, row.updated_on = actor.email, today
+        session.add(row)
+        session.flush()
+        record(session, actor, "create" if before is None else "update",
+               "programme_agreement", account.id, before=before, after=values,
+               account_id=account.id)
+        if before is None:
+            added += 1
+        else:
+            updated += 1
+    return added, updated
