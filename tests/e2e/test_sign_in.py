@@ -105,8 +105,8 @@ def open_account(page: Page, app, account_id: int, tab: str) -> None:
     wait_for_app(page)
 
 
-ALL_PAGES = ["Portfolio", "Selection (what-if)", "Account", "Coverage", "Engagement",
-             "Activity"]
+ALL_PAGES = ["Portfolio", "Selection (what-if)", "Decisions", "Account", "Ratings", "Coverage",
+             "Engagement", "Activity"]
 
 
 @pytest.mark.parametrize("path", ["", "portfolio", "account?account=1", "users", "data"])
