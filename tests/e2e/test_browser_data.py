@@ -14,10 +14,11 @@ def test_a_file_of_another_kind_is_recognised_and_switched_to(app, page):
     open_page(page, f"{app.url}/data")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(PEOPLE)
     wait_for_app(page)
-    info = page.locator("[data-testid=stAlertContentInfo]").first
+    # (the sidebar's local-mode note is an info box too: look in the page itself)
+    info = page.locator("[data-testid=stMain] [data-testid=stAlertContentInfo]").first
     expect(info).to_contain_text("looks like a stakeholders file, not an accounts file",
                                  timeout=TIMEOUT_MS)
-    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    assert page.locator("[data-testid=stMain] [data-testid=stAlertContentError]").count() == 0
     page.locator(".st-key-data_switch_kind button").click()
     wait_for_app(page)
     expect(page.locator(".st-key-data_kind input[type=radio]").nth(2)).to_be_checked()
