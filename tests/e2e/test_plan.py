@@ -52,7 +52,8 @@ def test_a_goal_added_in_the_form_is_saved_and_listed(app, page):
 def test_download_the_plan_gives_one_page_with_the_account_name(app, page, tmp_path):
     open_plan(app, page, demo.STORY_SINGLE_THREADED)
     with page.expect_download(timeout=TIMEOUT_MS) as download:
-        page.locator(".st-key-plan_download").get_by_role("button", name="Download the plan").click()
+        box = page.locator(".st-key-plan_download")
+        box.get_by_role("button", name="Download the plan").click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     assert path.name == "account-plan-Northwind-Logistics.pdf"
