@@ -7,6 +7,7 @@ transaction and bumps the data version, which the app's cached loaders are keyed
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, text, update
@@ -59,6 +60,22 @@ __all__ = [
 ]
 
 DATA_VERSION_KEY = "data_version"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save of a table editor did: rows added, changed and deleted."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} changed, {self.deleted} deleted"
 
 # Insertion order that satisfies every foreign key (deletion runs in reverse).
 TABLES_IN_FK_ORDER: tuple[type[SQLModel], ...] = (

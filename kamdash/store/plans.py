@@ -38,7 +38,7 @@ from kamdash.models import (
 )
 from kamdash.plans import PlanEditRejected
 from kamdash.store.audit import record
-from kamdash.store.core import bump_version, ensure_writable, read_frame
+from kamdash.store.core import SaveResult, bump_version, ensure_writable, read_frame
 
 __all__ = [
     "PlanEditRejected",
@@ -209,20 +209,7 @@ def plan_lookups(engine: Engine, account_id: int | None = None) -> plans.Lookups
 # --- writes ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanSaveResult:
-    """What a save did: rows added, changed and deleted."""
-
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.deleted)
-
-    def __str__(self) -> str:
-        return f"{self.added} added, {self.updated} changed, {self.deleted} deleted"
+PlanSaveResult = SaveResult  # what a save did: rows added, changed, deleted
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -24,7 +23,7 @@ from kamdash.fields import Problem, Rejected
 from kamdash.identity import Actor, require_account_edit
 from kamdash.models import Account, Engagement, Stakeholder
 from kamdash.store.audit import record
-from kamdash.store.core import bump_version, ensure_writable, read_frame
+from kamdash.store.core import SaveResult, bump_version, ensure_writable, read_frame
 
 __all__ = [
     "STAKEHOLDER_EDIT_COLUMNS",
@@ -128,20 +127,7 @@ def load_contacts(
 StakeholderEditRejected = Rejected
 
 
-@dataclass(frozen=True)
-class StakeholderSaveResult:
-    """What a save did: people added, changed and deleted."""
-
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.deleted)
-
-    def __str__(self) -> str:
-        return f"{self.added} added, {self.updated} changed, {self.deleted} deleted"
+StakeholderSaveResult = SaveResult  # what a save did: people added, changed, deleted
 
 
 def _blank(value: object) -> bool:
