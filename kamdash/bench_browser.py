@@ -27,7 +27,6 @@ move). Every figure is noisy on a loaded machine: compare ratios, re-run on a qu
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import platform
@@ -39,7 +38,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -133,18 +132,14 @@ class Row:
 # --- what to measure ---------------------------------------------------------------------------
 
 
-def app_pages(entry: Path = APP_SCRIPT) -> list[str]:
-    """The url_path of every ``st.Page`` registered in the entry script, in order ("" for the
-    default page, which is served at /)."""
-    paths = []
-    for node in ast.walk(ast.parse(entry.read_text())):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "Page"):
-            kw = {k.arg: k.value for k in node.keywords}
-            default = isinstance(kw.get("default"), ast.Constant) and kw["default"].value
-            path = kw["url_path"].value if "url_path" in kw else Path(node.args[0].value).stem
-            paths.append("" if default else path)
-    return paths
+def app_pages() -> list[str]:
+    """The url_path of every page the local user sees, in the navigation's order ("" for the
+    page they land on, which is served at /)."""
+    from kamdash.identity import LOCAL
+    from kamdash.navigation import pages_for
+
+    shown, landing = pages_for(LOCAL)
+    return ["" if p is landing else p.url_path for p in shown]
 
 
 # --- databases ---------------------------------------------------------------------------------
@@ -421,11 +416,13 @@ def _visits(browser, base: str, path: str, n: int, url: str | None) -> tuple[lis
 
 
 def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None] = print,
-        proxy: bool | None = None, gc: bool = False) -> dict:
+        proxy: bool | None = None, gc: bool = False, browser=None) -> dict:
     """Measure everything, print the table as it goes, write it as JSON to ``out``.
     ``proxy`` (default: on in a full run when nginx is installed) repeats the concurrency
     row with two app processes behind nginx; ``gc`` adds the post-run GC comparison at
-    10,000 accounts (two servers, GC_MOVES moves each: minutes)."""
+    10,000 accounts (two servers, GC_MOVES moves each: minutes). ``browser``: a Playwright
+    Chromium to drive (default: one of its own; Playwright allows one per thread, so the test
+    suite passes its own)."""
     from kamdash import proxy as nginx_proxy
 
     sizes = (300,) if quick else SIZES
@@ -441,7 +438,8 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
         rows.append(row)
         echo(format_row(row))
 
-    with tempfile.TemporaryDirectory(prefix="kamdash-bench-browser-") as tmp, chromium() as browser:
+    with (tempfile.TemporaryDirectory(prefix="kamdash-bench-browser-") as tmp,
+          nullcontext(browser) if browser else chromium() as browser):
         folder = Path(tmp)
         floor_db = demo_database(folder / "floor.db", 20)  # the floor reads nothing
         with serving(FLOOR_SCRIPT, floor_db, folder, "floor") as floor:
@@ -515,7 +513,7 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform(), "load": os.getloadavg()},
+                    "platform": platform.platform(), "load": list(os.getloadavg())},
         "quick": quick,
         "pages": pages,
         "rows": [r.as_dict() for r in rows],

@@ -159,3 +159,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.apptest)
         if _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.store)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run, shared by the browser, deployment and bench tests:
+    Playwright's sync API allows one instance per thread, so a second one started while the
+    first is still open (a session fixture lives to the end of the run) fails."""
+    from kamdash import bench_browser
+
+    with bench_browser.chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies, no storage) and a tab in it."""
+    from kamdash import bench_browser
+
+    context = browser.new_context(viewport=bench_browser.VIEWPORT)
+    yield context.new_page()
+    context.close()

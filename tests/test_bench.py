@@ -19,7 +19,7 @@ def test_quick_bench_measures_every_section_and_writes_its_report(tmp_path, monk
 
     assert json.loads(out.read_text()) == report
     sections = [(f["section"], f["size"]) for f in report["figures"]]
-    assert sections[:3] + sections[4:] == [
+    assert sections[:4] + sections[5:] == [
         ("score_accounts vs bare numpy", bench.QUICK["scoring"][0]),
         (f"key_probability, {bench.QUICK['stability'][0][1]:,} draws",
          bench.QUICK["stability"][0][0]),
@@ -28,7 +28,7 @@ def test_quick_bench_measures_every_section_and_writes_its_report(tmp_path, monk
         ("one account's monthly trend", bench.QUICK["events"][0]),
         ("portfolio's monthly trend", bench.QUICK["events"][0]),
     ]
-    assert (sections[3][0].startswith("full GC after a run ("), sections[3][1]) == (
+    assert (sections[4][0].startswith("full GC after a run ("), sections[4][1]) == (
         True, bench.QUICK["gc"])
     assert all(f["ms"] > 0 for f in report["figures"])
     assert report["figures"][0]["ratio"] == report["figures"][0]["ms"] / report["figures"][0][
@@ -56,20 +56,10 @@ def test_synthetic_portfolio_leaves_the_stated_share_of_ratings_out():
 
 # --- the browser bench --------------------------------------------------------------------------
 
-def test_the_browser_bench_measures_every_page_registered_in_the_entry_script(tmp_path):
-    entry = tmp_path / "app.py"
-    entry.write_text(
-        "import streamlit as st\n"
-        "st.navigation({'A': [st.Page('pages/home.py', title='Home', url_path='home',\n"
-        "                              default=True),\n"
-        "                     st.Page('pages/plans.py', title='Plans', url_path='plans')],\n"
-        "               'B': [st.Page('pages/report_page.py', title='Report')]})\n")
-    assert bench_browser.app_pages(entry) == ["", "plans", "report_page"]
-
-
-def test_the_browser_bench_reads_the_real_navigation():
-    pages = bench_browser.app_pages()
-    assert pages[0] == "" and "selection" in pages and len(pages) == len(set(pages))
+def test_the_browser_bench_visits_every_page_the_local_user_sees_landing_page_at_the_root():
+    assert bench_browser.app_pages() == [
+        "", "selection", "decisions", "account", "ratings", "coverage", "engagement",
+        "activity", "data", "users"]
 
 
 @pytest.mark.parametrize(("times", "floor", "median", "ratio", "shown"), [
@@ -94,10 +84,12 @@ def test_memory_per_extra_session_is_the_slope_between_fewest_and_most_sessions(
 
 @pytest.mark.e2e
 @pytest.mark.skipif(not Path(bench_browser.CHROMIUM).is_file(), reason="no Chromium")
-def test_quick_browser_bench_serves_both_pages_and_writes_a_well_formed_table(tmp_path):
+def test_quick_browser_bench_serves_both_pages_and_writes_a_well_formed_table(tmp_path,
+                                                                             browser):
     out = tmp_path / "bench-browser.json"
     lines: list[str] = []
-    report = bench_browser.run(quick=True, out=out, echo=lines.append, proxy=False)
+    report = bench_browser.run(quick=True, out=out, echo=lines.append, proxy=False,
+                               browser=browser)
 
     assert json.loads(out.read_text()) == report
     assert report["pages"] == [""]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kamdash import demo, proxy
+from kamdash import bench_browser, demo, proxy
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "e2e"))  # streamlit_page, app_server
 
@@ -38,12 +38,8 @@ def _shared_conftest():
 _postgres_engine_or_skip = _shared_conftest()._postgres_engine_or_skip
 _drop_postgres_schema = _shared_conftest()._drop_postgres_schema
 
-CHROMIUM = os.environ.get("KAMDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
+CHROMIUM = bench_browser.CHROMIUM  # KAMDASH_CHROMIUM overrides /usr/bin/chromium
+VIEWPORT = bench_browser.VIEWPORT
 DEMO_ACCOUNTS = 300  # the size the browser suite's expectations were written against
 ACCESS_LOG = "access.log"
 
@@ -91,8 +87,6 @@ class Deployment:
 
 @pytest.fixture(scope="session")
 def deployment(tmp_path_factory, browser):
-    from kamdash import bench_browser
-
     engine = _postgres_engine_or_skip()
     demo.seed_demo(engine, n_accounts=DEMO_ACCOUNTS, seed=7, today=demo_day())
     url = engine.url.render_as_string(hide_password=False)
@@ -110,8 +104,6 @@ def deployment(tmp_path_factory, browser):
 
 
 def demo_day():
-    from kamdash import bench_browser
-
     return bench_browser.TODAY  # what the processes get as KAMDASH_TODAY
 
 
@@ -119,24 +111,6 @@ def demo_day():
 def app(deployment):
     """The app as tests/e2e knows it, at the proxy's address."""
     return deployment
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from streamlit_page import errors_on_page
 from kamdash import bench_browser, db, proxy, store
 
 NEW_ACCOUNT = "Zephyr Deployment Test GmbH"
-VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def accounts_shown(page) -> str:
@@ -39,7 +38,7 @@ def wait_for_app(page) -> None:
 
 
 def open_session(browser, url: str):
-    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page = browser.new_context(viewport=bench_browser.VIEWPORT).new_page()
     open_page(page, url)
     return page
 

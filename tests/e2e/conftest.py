@@ -19,13 +19,11 @@ from pathlib import Path
 import pytest
 from app_server import ROOT, start_app, stop_app
 
+from kamdash import bench_browser
+
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("KAMDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
+CHROMIUM = bench_browser.CHROMIUM  # KAMDASH_CHROMIUM overrides /usr/bin/chromium
+VIEWPORT = bench_browser.VIEWPORT
 
 
 def _missing_browser() -> str | None:
@@ -65,24 +63,6 @@ def app(tmp_path_factory, browser):
     first.close()
     yield served
     stop_app(served)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 @pytest.fixture(scope="session")
