@@ -83,8 +83,8 @@ def test_a_demotion_without_a_reason_is_refused(own_app, page):
     propose(page, own_app.url)
     page.get_by_role("button", name="Submit for sign-off").click()
     wait_for_app(page)
-    error = page.locator("[data-testid=stAlertContentError]",
-                         has_text="Nothing was proposed").first.inner_text()
+    error = page.locator("[data-testid=stAlertContentError] [data-testid=stMarkdownContainer]",
+                         has_text="Nothing was proposed").first.inner_text()  # not its icon
     assert error.startswith("Nothing was proposed:")
     assert "a demotion needs a reason" in error
     assert len(store.load_proposals(engine(own_app))) == before

@@ -178,7 +178,7 @@ def test_a_viewer_reads_everything_and_has_no_save_button(signed_app, page, scre
     assert page.get_by_role("button", name="Log engagement").count() == 0
     expect(page.get_by_text(f"Your role (viewer) can read {name} but not change it.").first
            ).to_be_visible()
-    expect(page.locator(".st-key-account_cadence_popover button")).to_be_disabled()
+    expect(page.get_by_role("button", name="Change the agreed cadence")).to_be_disabled()
     page.get_by_role("tab", name="Stakeholders", exact=False).click()
     wait_for_app(page)
     assert page.locator(".st-key-account_save").count() == 0
@@ -196,8 +196,14 @@ def test_an_uninvited_email_is_asked_to_get_an_invitation(signed_app, page, scre
     assert store.user_actor(db.make_engine(signed_app.database_url), UNINVITED) is None
     screenshot(page, screenshots / "signed-in-uninvited.png")
     page.locator(".st-key-identity_sign_out button").click()
+    # Streamlit ends the session at the provider too (OIDC RP-initiated logout): the
+    # provider asks, then sends the browser back to the app, signed out.
+    page.wait_for_url("**/oauth2/end_session**")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{signed_app.url}/**")
     wait_for_app(page)
     expect(page.locator(".st-key-identity_sign_in button")).to_be_visible()
+    assert nav(page) == []
 
 
 def test_an_email_in_kamdash_admins_becomes_an_admin_on_first_sign_in(signed_app, page):
