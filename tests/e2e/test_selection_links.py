@@ -4,12 +4,13 @@ fresh browser, with no "only partly understood" warning, for every option of eve
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from streamlit_page import errors_on_page, grid_rows, open_page, read_until, wait_for_app
 
-from kamdash import db, selection, store
+from kamdash import db, selection, selection_export, store
 
 FRESH = {"viewport": {"width": 1400, "height": 1000}}
 WEIGHTS = {"solvency": 7, "tenure": 3, "product_fit": 5}
@@ -151,3 +152,38 @@ def test_a_saved_threshold_scenario_reopens_from_its_open_link(app, browser):
     open_page(reopened, f"{app.url}/selection?{link}")
     assert_scenario(reopened, app, "ignore", rule)
     reopened.context.close()
+
+
+def test_the_downloads_hold_the_whole_ranking_of_the_scenario_on_screen(app, browser):
+    """A non-default scenario's files, downloaded in the browser, are the whole ranking and
+    lists of that scenario (built on click, not per rerun)."""
+    import io
+
+    import openpyxl
+
+    rule = selection.Rule("threshold", threshold=7.2)
+    page = browser.new_context(**FRESH, accept_downloads=True).new_page()
+    query = urlencode(selection.link_params(WEIGHTS, "ignore", rule), doseq=True)
+    open_page(page, f"{app.url}/selection?{query}")
+    assert_scenario(page, app, "ignore", rule)
+    want = selection_export.lists(expected(app, "ignore", rule).table)
+
+    with page.expect_download() as csv_file:
+        page.get_by_role("button", name="Download the whole ranking (CSV)").click()
+    name = csv_file.value.suggested_filename
+    assert name.startswith("selection_min-score-7.2_") and "solvency-7" in name
+    assert name.endswith("_unrated-left-out.csv")
+    assert Path(csv_file.value.path()).read_bytes() == selection_export.to_csv(want["Ranking"])
+
+    with page.expect_download() as xlsx_file:
+        page.get_by_role("button", name="Download ranking and lists (Excel)").click()
+    assert xlsx_file.value.suggested_filename == name.removesuffix(".csv") + ".xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(xlsx_file.value.path()).read_bytes()))
+    assert book.sheetnames == ["Scenario", "Ranking", "Promoted", "Demoted", "Stays key"]
+    assert book["Scenario"]["B2"].value == rule.describe()
+    for title, frame in want.items():
+        rows = list(book[title].iter_rows(values_only=True))
+        assert (list(rows[0]), len(rows) - 1) == (list(frame.columns), len(frame))
+    assert [r[1] for r in list(book["Ranking"].iter_rows(values_only=True))[1:]] == list(
+        want["Ranking"]["Account"])
+    page.context.close()
