@@ -4,7 +4,7 @@ setting is wrong or there is no database."""
 import streamlit as st
 
 from kamdash import navigation, settings
-from kamdash.ui import identity
+from kamdash.ui import identity, warm
 from kamdash.ui.data import database_problem
 from kamdash.ui.read_only import sidebar_notice
 
@@ -32,6 +32,7 @@ if gate.actor is None:  # signed in, but not (or no longer) a user
     st.navigation([st.Page(lambda: identity.not_let_in_page(gate.status, gate.email),
                            title="Ask for access", url_path="access")], position="hidden").run()
     st.stop()
+warm.start()  # the pages' data is computed after every write, ahead of the next visit
 shown, landing = navigation.pages_for(gate.actor)
 pages: dict[str, list] = {}
 for spec in shown:

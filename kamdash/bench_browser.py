@@ -87,23 +87,6 @@ _SETTLED_JS = """() => {
     && !document.querySelector('[data-testid=stSkeleton], [data-testid=stAppSkeleton], '
       + '[data-stale=true], [data-testid=stSpinner]');
 }"""
-# Counts script runs that end, so a move is over only after its own run ended.
-_WATCH_RUNS_JS = """() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  window.__kamdashRuns = 0;
-  new MutationObserver(records => {
-    for (const r of records) if (r.oldValue === 'running') window.__kamdashRuns += 1;
-  }).observe(app, {attributes: true, attributeOldValue: true,
-                   attributeFilter: ['data-test-script-state']});
-}"""
-_ARM_JS = "() => { window.__kamdashMark = [window.__kamdashRuns, performance.now()]; }"
-_MOVED_JS = """settled => {
-  const [runs, start] = window.__kamdashMark;
-  if (window.__kamdashRuns > runs && settled()) return performance.now() - start;
-  return false;
-}"""
-
-
 @dataclass
 class Row:
     """One line of the report: a measure's times, its floor's, and the target if it has one."""
@@ -185,8 +168,9 @@ def big_database_path() -> Path:
     return ARTIFACTS / f"bench-{BIG_ACCOUNTS}-{BIG_ENGAGEMENTS}-s{SEED}-{TODAY}-r{revision}.db"
 
 
-def empty_caches(url: str) -> None:
-    """What any write does to the app's caches: the data version moves on."""
+def empty_caches(url: str) -> int:
+    """What any write does to the app's caches: the data version moves on (to the one
+    returned)."""
     from sqlmodel import Session
 
     from kamdash import db, store
@@ -194,7 +178,22 @@ def empty_caches(url: str) -> None:
     engine = db.make_engine(url)
     with Session(engine) as session, session.begin():
         store.bump_version(session)
+    version = store.data_version(engine)
     engine.dispose()
+    return version
+
+
+def warm_up_ms(server: Server, version: int) -> float:
+    """Waits until the server's warm-up (kamdash.ui.warm) has computed ``version``, as its
+    log says; how long that took from now (about: from the write)."""
+    from kamdash.ui.warm import warmed_versions
+
+    start = time.perf_counter()
+    while version not in warmed_versions(server.log.read_text(errors="replace")):
+        if time.perf_counter() - start > SETTLE_TIMEOUT_MS / 1000:
+            raise TimeoutError(f"the server did not warm data version {version} up")
+        time.sleep(0.05)
+    return (time.perf_counter() - start) * 1000
 
 
 # --- servers -----------------------------------------------------------------------------------
@@ -317,27 +316,52 @@ def visit_ms(browser, url: str) -> float:
 
 class Mover:
     """A browser session on a page with a slider it moves back and forth (a new value on
-    every move), timing each move from the key press to the settled page, in the page."""
+    every move), timing each move from the key press to the settled page.
+
+    A move is over once the server has said its run finished (a ``script_finished`` message
+    on the session's WebSocket, read here) and the page has then settled. The page's own
+    "running" state is no signal: a fast run starts and ends within one render, so the page
+    never shows it."""
 
     def __init__(self, browser, url: str, key: str):
         self.context = browser.new_context(viewport=VIEWPORT)
         self.page = self.context.new_page()
+        self.runs_finished, self.finished_at = 0, 0.0
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
         self.page.goto(url, timeout=SETTLE_TIMEOUT_MS)
         settle(self.page)
-        self.page.evaluate(_WATCH_RUNS_JS)
         self.thumb = self.page.locator(f".st-key-{key} input[type=range]")
         self.moves = 0
+        self._mark = (0, 0.0)
+
+    def _frame(self, payload: str | bytes) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, bytes):
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            if message.WhichOneof("type") == "script_finished":
+                self.runs_finished += 1
+                self.finished_at = time.perf_counter()
 
     def press(self) -> None:
-        self.page.evaluate(_ARM_JS)
         self.thumb.focus()
+        self._mark = (self.runs_finished, time.perf_counter())
         self.thumb.press("ArrowRight" if self.moves % 2 == 0 else "ArrowLeft")
         self.moves += 1
 
     def wait(self) -> float:
-        handle = self.page.wait_for_function(f"() => ({_MOVED_JS})({_SETTLED_JS})",
-                                             timeout=SETTLE_TIMEOUT_MS, polling="raf")
-        return float(handle.json_value())
+        runs, start = self._mark
+        deadline = start + SETTLE_TIMEOUT_MS / 1000
+        while self.runs_finished <= runs:  # Playwright hands over frames while it waits
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no script run finished within {SETTLE_TIMEOUT_MS} ms")
+            self.page.wait_for_timeout(5)
+        # From the press to the run's end as the frame arrived (with several sessions, this
+        # one's frame may have come while another was awaited), plus drawing the result.
+        drawing = time.perf_counter()
+        self.page.wait_for_function(_SETTLED_JS, timeout=SETTLE_TIMEOUT_MS, polling="raf")
+        return (self.finished_at - start + time.perf_counter() - drawing) * 1000
 
     def move_ms(self) -> float:
         self.press()
@@ -405,14 +429,15 @@ def gc_comparison(browser, url: str, folder: Path, accounts: int, moves: int = G
 # --- the run -----------------------------------------------------------------------------------
 
 
-def _visits(browser, base: str, path: str, n: int, url: str | None) -> tuple[list, list]:
-    first, second = [], []
+def _visits(browser, app: Server, path: str, n: int, url: str
+            ) -> tuple[list, list, list]:
+    """``n`` times: a write, the server's warm-up after it, the first visit, a second one."""
+    warm, first, second = [], [], []
     for _ in range(n):
-        if url:
-            empty_caches(url)
-        first.append(visit_ms(browser, f"{base}/{path}"))
-        second.append(visit_ms(browser, f"{base}/{path}"))
-    return first, second
+        warm.append(warm_up_ms(app, empty_caches(url)))
+        first.append(visit_ms(browser, f"{app.url}/{path}"))
+        second.append(visit_ms(browser, f"{app.url}/{path}"))
+    return warm, first, second
 
 
 def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None] = print,
@@ -463,15 +488,18 @@ def run(quick: bool = False, out: Path = DEFAULT_OUT, echo: Callable[[str], None
                     add(Row("slider move", "Selection weight", size, ms, floor_moves,
                             f"<= {TARGET_MOVE_RATIO:g}x floor" if big else "",
                             ms_met(ms, floor_moves, TARGET_MOVE_RATIO) if big else None))
+                    warm_ups: list[float] = []
                     for path in pages:
                         name = path or "/ (home)"
-                        first, second = _visits(browser, app.url, path, visits, url)
+                        warm, first, second = _visits(browser, app, path, visits, url)
+                        warm_ups += warm
                         target = f"<= {TARGET_VISIT_RATIO:g}x floor" if big else ""
                         for label, times in (("first visit after a write", first),
                                              ("second visit", second)):
                             add(Row(f"page {name}", label, size, times, floor_visits, target,
                                     ms_met(times, floor_visits, TARGET_VISIT_RATIO)
                                     if big else None))
+                    add(Row("warm-up", "a write until its data is computed", size, warm_ups))
                     last = size == sizes[-1]  # sessions and memory at the largest size
                     if last:
                         memory[f"server after every page, {size:,} accounts"] = app.rss_mb()

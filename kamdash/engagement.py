@@ -101,6 +101,14 @@ def month_start(day: date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(day).to_period("M").to_timestamp()
 
 
+DEFAULT_TREND_MONTHS = 12  # the Engagement page's period unless someone picks another
+
+
+def trend_start(today: date | pd.Timestamp, months: int) -> pd.Timestamp:
+    """The first day of a trend of ``months`` months that ends with ``today``'s month."""
+    return (pd.Timestamp(today) - pd.DateOffset(months=months - 1)).to_period("M").to_timestamp()
+
+
 def month_range(start: date | pd.Timestamp, end: date | pd.Timestamp) -> pd.DatetimeIndex:
     """Every month from ``start``'s to ``end``'s, as first-of-month timestamps."""
     return pd.date_range(month_start(start), month_start(end), freq="MS", name="month").astype(

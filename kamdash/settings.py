@@ -25,7 +25,7 @@ DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "kamdash.db"
 
 # The variables ``load`` reads (tests unset them all, so a developer's own never leak in).
 VARIABLES = ("KAMDASH_DATABASE_URL", "KAMDASH_READ_ONLY", "KAMDASH_DEMO", "KAMDASH_TODAY",
-             "KAMDASH_ADMINS", "KAMDASH_SIGNUP", "KAMDASH_FOUR_EYES")
+             "KAMDASH_ADMINS", "KAMDASH_SIGNUP", "KAMDASH_FOUR_EYES", "KAMDASH_WARM_UP")
 
 TRUE_WORDS = ("1", "true", "yes", "on", "y")
 FALSE_WORDS = ("0", "false", "no", "off", "n")
@@ -45,6 +45,7 @@ class Settings:
     admins: frozenset[str] = frozenset()  # KAMDASH_ADMINS: e-mails that are admins on sign-in
     signup: str | None = None  # KAMDASH_SIGNUP: "viewer" lets uninvited e-mails read
     four_eyes: bool = False  # KAMDASH_FOUR_EYES: the approver must not be the proposer
+    warm_up: bool = True  # KAMDASH_WARM_UP: compute the pages' data after every write
 
     def today(self) -> date:
         """The day kamdash measures from and dates business events by."""
@@ -97,6 +98,7 @@ def load(environ: Mapping[str, str]) -> Settings:
                          if e.strip()),
         signup=_signup(_text(environ, "KAMDASH_SIGNUP")),
         four_eyes=parse_bool("KAMDASH_FOUR_EYES", environ.get("KAMDASH_FOUR_EYES"), False),
+        warm_up=parse_bool("KAMDASH_WARM_UP", environ.get("KAMDASH_WARM_UP"), True),
     )
 
 

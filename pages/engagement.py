@@ -36,11 +36,12 @@ f1, f2, f3 = st.columns([1.3, 1.2, 1])
 kam_names = sorted(accounts["manager"].dropna().unique())
 kam = f1.selectbox("Manager", [ALL, *kam_names], key="engagement_kam",
                    bind="query-params")
-months = f2.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default=12,
+months = f2.segmented_control("Period", list(PERIODS), format_func=PERIODS.get,
+                              default=engagement.DEFAULT_TREND_MONTHS,
                               key="engagement_months", bind="query-params", required=True)
 scope = f3.segmented_control("Accounts", list(SCOPES), format_func=SCOPES.get, default="key",
                              key="engagement_scope", bind="query-params", required=True)
-months, scope = int(months or 12), scope or "key"
+months, scope = int(months or engagement.DEFAULT_TREND_MONTHS), scope or "key"
 
 today = data.today()
 window = engagement.CADENCE_WINDOW_DAYS
@@ -55,8 +56,7 @@ who = ("the portfolio" if kam == ALL else kam) + ("" if scope == "all" else ", k
 def trends_section(shown: pd.DataFrame) -> None:
     """Engagements by kind, people met, satisfaction and revenue per month."""
     st.header("Trends")
-    start = (pd.Timestamp(today) - pd.DateOffset(months=months - 1)).to_period(
-        "M").to_timestamp()
+    start = engagement.trend_start(today, months)
     # Grouped in SQL for exactly the accounts in view (a manager's, key or all).
     in_view = dict(since=start.date(), manager_id=kam_ids, key_only=scope == "key")
     am = data.account_months()

@@ -66,6 +66,9 @@ def _no_settings_from_outside(monkeypatch, tmp_path_factory):
     its database gets a throwaway file, never data/kamdash.db."""
     for name in settings.VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    # No warm-up thread (kamdash.ui.warm) behind an AppTest: it would outlive the test
+    # and read its database after it; tests of the warm-up switch it on.
+    monkeypatch.setenv("KAMDASH_WARM_UP", "off")
     unnamed = tmp_path_factory.getbasetemp() / "no-database-named.db"
     monkeypatch.setenv("KAMDASH_DATABASE_URL", f"sqlite:///{unnamed}")
 

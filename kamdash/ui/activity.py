@@ -7,25 +7,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kamdash import activity, db, store
+from kamdash import activity, store
 from kamdash.ui import data
 
 __all__ = ["audit", "render_account_history", "render_audit_table"]
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _audit(url: str, data_version: int, actor: str | None, account_id: int | None,
-           since: date | None, until: date | None) -> pd.DataFrame:
-    frame = store.load_audit(data.engine(), actor=actor, account_id=account_id, since=since,
-                             until=until)
-    return activity.describe(frame)
-
-
+@data.versioned(max_entries=16)
 def audit(actor: str | None = None, account_id: int | None = None, since: date | None = None,
           until: date | None = None) -> pd.DataFrame:
     """Audit entries (newest first, described in words), per data version: every write moves
     it on, so a change shows here at once."""
-    return _audit(db.database_url(), data.version(), actor, account_id, since, until)
+    frame = store.load_audit(data.engine(), actor=actor, account_id=account_id, since=since,
+                             until=until)
+    return activity.describe(frame)
 
 
 def render_audit_table(entries: pd.DataFrame, key: str, account: bool = True) -> None:
@@ -46,12 +41,12 @@ def render_audit_table(entries: pd.DataFrame, key: str, account: bool = True) ->
 
 def data_names() -> dict[str, str]:
     """E-mail -> display name of every user (and the local user), for the "Who" column."""
-    users = _users(db.database_url(), data.version())
+    users = _users()
     return {"local": "Local user", **dict(zip(users["email"], users["name"], strict=True))}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _users(url: str, data_version: int) -> pd.DataFrame:
+@data.versioned(max_entries=4)
+def _users() -> pd.DataFrame:
     return store.load_users(data.engine())
 
 

@@ -7,6 +7,7 @@ frame until a write bumps it; nothing heavy is read per rerun. Never mutate a re
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -67,6 +68,11 @@ def version() -> int:
     return store.data_version(engine())
 
 
+# How often each versioned loader had to compute (a cache miss), by "module.loader" name:
+# what the warm-up after a write (kamdash.ui.warm) is checked against.
+computed: Counter[str] = Counter()
+
+
 def versioned(max_entries: int, show_spinner: bool | str = False) -> Callable:
     """Cache a loader per database and data version: ``st.cache_data`` keyed on the
     database URL and the data version as well as the loader's own arguments, so a write
@@ -74,11 +80,13 @@ def versioned(max_entries: int, show_spinner: bool | str = False) -> Callable:
     The decorated function keeps its signature; it reads through ``engine()``."""
     def wrap(load: Callable) -> Callable:
         def cached(url: str, data_version: int, *args, **kwargs):
+            computed[name] += 1  # runs on a cache miss only
             return load(*args, **kwargs)
 
         # Streamlit tells cached functions apart by module and qualified name: give each
         # loader's cache its own, or every loader would share one.
         cached.__module__, cached.__qualname__ = load.__module__, f"{load.__qualname__}.cached"
+        name = f"{load.__module__}.{load.__qualname__}"
         in_cache = st.cache_data(max_entries=max_entries, show_spinner=show_spinner)(cached)
 
         @functools.wraps(load)

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
-from kamdash import db, plans, store
+from kamdash import plans, store
 from kamdash.ui import data
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _tables(url: str, data_version: int) -> plans.PlanTables:
+@data.versioned(max_entries=4)
+def plan_tables() -> plans.PlanTables:
+    """Every account's plan (see ``kamdash.plans.PlanTables``); never mutate it."""
     engine = data.engine()
     return plans.PlanTables(
         plans=store.load_plans(engine), goals=store.load_goals(engine),
         actions=store.load_actions(engine), opportunities=store.load_opportunities(engine),
         whitespace=store.load_whitespace(engine), team=store.load_team(engine),
         reviews=store.load_reviews(engine), offerings=store.load_offerings(engine))
-
-
-def plan_tables() -> plans.PlanTables:
-    """Every account's plan (see ``kamdash.plans.PlanTables``); never mutate it."""
-    return _tables(db.database_url(), data.version())

@@ -6,30 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
-from kamdash import db, engagement, health, momentum, selection, stability, store
+from kamdash import engagement, health, momentum, selection, stability, store
 from kamdash.ui import data
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _rating_history(url: str, data_version: int) -> pd.DataFrame:
+@data.versioned(max_entries=4)
+def rating_history() -> pd.DataFrame:
+    """Every rating ever given (``store.load_all_ratings``)."""
     return store.load_all_ratings(data.engine())
 
 
-def rating_history() -> pd.DataFrame:
-    """Every rating ever given (``store.load_all_ratings``)."""
-    return _rating_history(db.database_url(), data.version())
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _key_as_of(url: str, data_version: int, as_of: date) -> pd.Series:
-    return store.load_key_as_of(data.engine(), as_of)
-
-
+@data.versioned(max_entries=8)
 def key_as_of(as_of: date) -> pd.Series:
     """Who was key on ``as_of``."""
-    return _key_as_of(db.database_url(), data.version(), as_of)
+    return store.load_key_as_of(data.engine(), as_of)
 
 
 def capacity() -> selection.Capacity:
@@ -37,34 +28,22 @@ def capacity() -> selection.Capacity:
     return selection.capacity_of(data.accounts(), data.managers())
 
 
-@st.cache_data(max_entries=16, show_spinner="Shaking the weights 1,000 times…")
-def _key_probability(url: str, data_version: int, weights: tuple[tuple[str, int], ...],
-                     missing: str, rule: selection.Rule) -> pd.Series:
-    cap = capacity() if rule.kind == "capacity" else None
-    return stability.key_probability(data.ratings().reindex(columns=[k for k, _ in weights]),
-                                     dict(weights), rule, missing, capacity=cap)
-
-
+@data.versioned(max_entries=16, show_spinner="Shaking the weights 1,000 times…")
 def key_probability(weights: dict[str, int], missing: str, rule: selection.Rule) -> pd.Series:
     """``stability.key_probability`` of every account under this scenario, cached per
     scenario and data version: moving back to a scenario seen before costs nothing."""
-    return _key_probability(db.database_url(), data.version(), tuple(weights.items()), missing,
-                            rule)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _tipping_points(url: str, data_version: int, weights: tuple[tuple[str, int], ...],
-                    missing: str, rule: selection.Rule) -> pd.DataFrame:
     cap = capacity() if rule.kind == "capacity" else None
-    return stability.tipping_points(data.ratings(), dict(weights), rule,
-                                    data.accounts()["name"], missing, cap)
+    return stability.key_probability(data.ratings().reindex(columns=list(weights)),
+                                     dict(weights), rule, missing, capacity=cap)
 
 
+@data.versioned(max_entries=16)
 def tipping_points(weights: dict[str, int], missing: str, rule: selection.Rule
                    ) -> pd.DataFrame:
     """``stability.tipping_points`` under this scenario, cached like ``key_probability``."""
-    return _tipping_points(db.database_url(), data.version(), tuple(weights.items()), missing,
-                           rule)
+    cap = capacity() if rule.kind == "capacity" else None
+    return stability.tipping_points(data.ratings(), dict(weights), rule,
+                                    data.accounts()["name"], missing, cap)
 
 
 def last_month() -> pd.Timestamp:
@@ -72,9 +51,8 @@ def last_month() -> pd.Timestamp:
     return health.last_complete_month(data.today())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _rising_stars(url: str, data_version: int, weights: tuple[tuple[str, int], ...],
-                  missing: str, today: date) -> pd.DataFrame:
+@data.versioned(max_entries=8)
+def _rising_stars(weights: dict[str, int], missing: str, today: date) -> pd.DataFrame:
     return momentum.rising_stars(
         data.accounts(), rating_history(), data.account_months(),
         data.touches(today, engagement.CADENCE_WINDOW_DAYS), dict(weights),
@@ -83,16 +61,15 @@ def _rising_stars(url: str, data_version: int, weights: tuple[tuple[str, int], .
 
 def rising_stars(weights: dict[str, int], missing: str = "floor") -> pd.DataFrame:
     """``momentum.rising_stars`` with these weights, as of today."""
-    return _rising_stars(db.database_url(), data.version(), tuple(weights.items()), missing,
-                         data.today())
+    return _rising_stars(dict(weights), missing, data.today())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _back_test(url: str, data_version: int, as_of: date, today: date) -> momentum.BackTest:
+@data.versioned(max_entries=8)
+def _back_test(as_of: date, today: date) -> momentum.BackTest:
     return momentum.back_test(rating_history(), data.account_months(), key_as_of(as_of),
                               pd.Timestamp(as_of), health.last_complete_month(today))
 
 
 def back_test(as_of: date) -> momentum.BackTest:
     """``momentum.back_test`` from ``as_of`` to the last complete month."""
-    return _back_test(db.database_url(), data.version(), as_of, data.today())
+    return _back_test(as_of, data.today())
