@@ -186,7 +186,7 @@ def empty_caches(url: str) -> int:
 def warm_up_ms(server: Server, version: int) -> float:
     """Waits until the server's warm-up (kamdash.ui.warm) has computed ``version``, as its
     log says; how long that took from now (about: from the write)."""
-    from kamdash.ui.warm import warmed_versions
+    from kamdash.warm_log import warmed_versions
 
     start = time.perf_counter()
     while version not in warmed_versions(server.log.read_text(errors="replace")):

@@ -111,10 +111,3 @@ def test_quick_browser_bench_serves_both_pages_and_writes_a_well_formed_table(tm
     assert all(mb > 0 for mb in report["memory_mb"].values())
     assert lines[0] == bench_browser.header() and lines[-1] == f"written to {out}"
 
-
-def test_the_warm_up_times_are_read_from_the_servers_log():
-    from kamdash.ui import warm
-
-    log = "\n".join(["2026-12-01 INFO start", warm.WARMED.format(version=7, seconds=3.25),
-                     "noise", warm.WARMED.format(version=12, seconds=0.5)])
-    assert warm.warmed_versions(log) == {7: 3.25, 12: 0.5}

@@ -12,7 +12,6 @@ same way. ``KAMDASH_WARM_UP=off`` switches it off (the tests do, except their ow
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
@@ -21,22 +20,13 @@ from streamlit.logger import get_logger
 
 from kamdash import coverage, db, engagement, selection, settings
 from kamdash.ui import activity, data, decisions_data, plan_data, selection_data
+from kamdash.warm_log import WARMED
 
 __all__ = ["default_views", "start"]
 
 log = get_logger(__name__)  # Streamlit's handler and level: the line shows in the server log
 POLL_SECONDS = 1.0
 RETRY_SECONDS = 30.0  # after a failure (say, the database restarts), try again this much later
-WARMED = "kamdash warm-up: data version {version} computed in {seconds:.2f} s"
-_WARMED_RE = re.compile(r"kamdash warm-up: data version (\d+) computed in ([\d.]+) s")
-
-
-def warmed_versions(server_log: str) -> dict[int, float]:
-    """From a server's log: each data version the warm-up computed, and in how many seconds
-    (what the browser bench reads)."""
-    return {int(v): float(s) for v, s in _WARMED_RE.findall(server_log)}
-
-
 def default_views() -> None:
     """Compute what the pages read on a first visit with their default choices. A page
     visited right after this computes no loader again (tests/pages/test_warm.py)."""
