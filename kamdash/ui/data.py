@@ -89,9 +89,15 @@ def versioned(max_entries: int, show_spinner: bool | str = False) -> Callable:
         name = f"{load.__module__}.{load.__qualname__}"
         in_cache = st.cache_data(max_entries=max_entries, show_spinner=show_spinner)(cached)
 
+        newest: dict[str, int] = {}  # per database: the newest version this loader saw
+
         @functools.wraps(load)
         def loader(*args, **kwargs):
-            return in_cache(db.database_url(), version(), *args, **kwargs)
+            url, current = db.database_url(), version()
+            if current > newest.get(url, current):  # a write: no run needs the old data
+                in_cache.clear()  # again (at 10,000 accounts and 1M engagements, 100s of MB)
+            newest[url] = max(current, newest.get(url, current))
+            return in_cache(url, current, *args, **kwargs)
 
         loader.clear = in_cache.clear
         return loader
