@@ -8,7 +8,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from streamlit_page import errors_on_page, grid_rows, open_page, read_until, wait_for_app
+from playwright.sync_api import expect
+from streamlit_page import (
+    errors_on_page,
+    grid_rows,
+    open_page,
+    read_until,
+    set_slider,
+    slider_value,
+    wait_for_app,
+)
 
 from kamdash import db, selection, selection_export, store
 
@@ -186,4 +195,30 @@ def test_the_downloads_hold_the_whole_ranking_of_the_scenario_on_screen(app, bro
         assert (list(rows[0]), len(rows) - 1) == (list(frame.columns), len(frame))
     assert [r[1] for r in list(book["Ranking"].iter_rows(values_only=True))[1:]] == list(
         want["Ranking"]["Account"])
+    page.context.close()
+
+
+def test_the_open_list_stays_open_when_a_weight_moves(app, browser):
+    """Promoted / Demoted / Stays key: only the open one is drawn, and it stays the open one
+    while the ranking changes under it."""
+    page = browser.new_context(**FRESH).new_page()
+    open_page(page, f"{app.url}/selection")
+    page.get_by_role("tab", name="Demoted", exact=True).click()
+    wait_for_app(page)
+    set_slider(page, "w_solvency", "End")
+    demoted = page.get_by_role("tab", name="Demoted", exact=True)
+    assert demoted.get_attribute("aria-selected") == "true"
+    weights = {**selection.DEFAULT_WEIGHTS, "solvency": int(slider_value(page, "w_solvency"))}
+    engine = db.make_engine(app.database_url)
+    accounts = store.load_accounts(engine)
+    want = selection.evaluate(store.load_ratings(engine).reindex(accounts.index), accounts,
+                              weights, rule=selection.Rule("top_n", n=int(
+                                  accounts["is_key"].sum())))
+    n = len(want.demoted)
+    main = page.locator("[data-testid=stMain]")
+    expect(main.get_by_text(f"{n:,} account{'s' if n != 1 else ''}.", exact=True)
+           ).to_be_visible()
+    expect(main.get_by_role("button", name="Download demoted (CSV)")).to_be_visible()
+    for other in ("promoted", "stays key"):  # the closed lists are not drawn at all
+        assert main.get_by_role("button", name=f"Download {other} (CSV)").count() == 0
     page.context.close()

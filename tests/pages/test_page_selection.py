@@ -186,13 +186,19 @@ def test_changes_against_today_list_promoted_demoted_and_those_that_stay_key(dem
                                  rule=selection.Rule("top_n", n=int(accounts["is_key"].sum())))
     stays = int((outcome.table["change"] == selection.STAYS_KEY).sum())
     assert [t.label for t in at.tabs] == [  # the lists sit inside the Ranking tab
-        "Ranking", f"Promoted ({len(outcome.promoted)})", f"Demoted ({len(outcome.demoted)})",
-        f"Stays key ({stays})", *ANALYSES[1:]]
+        "Ranking", "Promoted", "Demoted", "Stays key", *ANALYSES[1:]]
     assert stays + len(outcome.demoted) == outcome.key_count_today
-    stays_table = next(d.value for d in at.dataframe
-                       if len(d.value) == stays and "account" in d.value.columns)
-    assert set(stays_table["name"]) == set(
-        outcome.table.loc[outcome.table["change"] == selection.STAYS_KEY, "name"])
+    expected = {"Promoted": outcome.promoted, "Demoted": outcome.demoted,
+                "Stays key": outcome.table[outcome.table["change"] == selection.STAYS_KEY]}
+    for label, frame in expected.items():  # each list, opened: only its own table runs
+        if label != "Promoted":
+            at.session_state["selection_lists"] = label
+            at.run()
+        lists = [d.value for d in at.dataframe if set(d.value.columns) == {
+            "rank", "name", "score", "industry", "manager", "annual_revenue", "account"}]
+        assert [set(t["name"]) for t in lists] == [set(frame["name"])], label
+        n = len(frame)
+        assert f"{n:,} account{'s' if n != 1 else ''}." in [c.value for c in at.caption]
 
 
 def test_a_demoted_name_with_markdown_shows_as_text(writable_demo_db):
