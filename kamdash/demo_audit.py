@@ -17,12 +17,13 @@ from kamdash.identity import UserRole
 from kamdash.models import AuditEntry, User
 from kamdash.store.audit import audit_values
 
-__all__ = ["ADMIN", "LEADERSHIP", "VIEWER", "users_and_history"]
+__all__ = ["ADMIN", "HEAD_OF_SALES", "LEADERSHIP", "VIEWER", "users_and_history"]
 
 DOMAIN = "kamdash.example"
 ADMIN = ("Priya Raman", f"priya.raman@{DOMAIN}")
 LEADERSHIP = ("Henrik Dahl", f"henrik.dahl@{DOMAIN}")
 VIEWER = ("Olivia Chen", f"olivia.chen@{DOMAIN}")
+HEAD_OF_SALES = ("Claudia Brandt", f"claudia.brandt@{DOMAIN}")  # prepares the key-account reviews
 LOGGED_DAYS = 42  # engagements logged in the app over the last six weeks
 STAKEHOLDER_EDITS = 24
 
@@ -47,6 +48,7 @@ def users_and_history(managers: list[dict], accounts: list[dict], stakeholders: 
     for m in managers:
         users.append(_user_row(len(users) + 1, m["name"], m["email"], UserRole.KAM, m["id"]))
     users.append(_user_row(len(users) + 1, *VIEWER, UserRole.VIEWER))
+    users.append(_user_row(len(users) + 1, *HEAD_OF_SALES, UserRole.LEADERSHIP))
     email_of_manager = {m["id"]: m["email"] for m in managers}
     email_of_name = {m["name"]: m["email"] for m in managers}
     manager_of = {a["id"]: a["manager_id"] for a in accounts}

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlmodel import SQLModel
 
 from kamdash import decisions, programme, selection
+from kamdash.demo_audit import HEAD_OF_SALES, LEADERSHIP
 from kamdash.models import (
     Account,
     ChangeKind,
@@ -32,8 +33,8 @@ from kamdash.models import (
 
 __all__ = ["add_decisions_and_programme"]
 
-PROPOSER = "claudia.brandt@kamdash.example"  # the head of sales prepares the review
-DECIDER = "henrik.vogel@kamdash.example"  # the managing director signs it off
+PROPOSER = HEAD_OF_SALES[1]  # the head of sales prepares the review
+DECIDER = LEADERSHIP[1]  # the managing director signs it off (both are users: four-eyes holds)
 _REVIEW = re.compile(r"^Annual key-account review (\d{4})(?:: (.*))?$")
 _COMMITS = (
     "A rolling 12-month volume forecast, shared quarterly",

@@ -12,6 +12,7 @@ from kamdash.models import ProposalStatus
 from kamdash.store import DecisionRejected, decide_proposal
 from kamdash.ui import data
 from kamdash.ui.account_picker import account_link_column, account_links, plain
+from kamdash.ui.activity import data_names
 from kamdash.ui.decisions_data import designations, proposal_changes, proposals
 from kamdash.ui.identity import current_actor
 from kamdash.ui.read_only import writes_disabled
@@ -27,6 +28,12 @@ def _when(value: object) -> str:
     return "–" if pd.isna(value) else f"{pd.Timestamp(value):%d %b %Y}"
 
 
+def display_name(email: object) -> object:
+    """A user's display name for their e-mail (the e-mail itself for someone who is no user,
+    blank stays blank)."""
+    return email if pd.isna(email) else data_names().get(str(email), email)
+
+
 def render_proposals() -> int | None:
     """The table of proposals, newest first; returns the proposal picked to look at."""
     message = st.session_state.pop(MESSAGE_KEY, None)
@@ -38,6 +45,8 @@ def render_proposals() -> int | None:
                 "\"Propose as the new key-account list\".", icon=":material/tune:")
         return None
     shown = frame.assign(
+        proposed_by=frame["proposed_by"].map(display_name),
+        decided_by=frame["decided_by"].map(display_name),
         status=frame["status"].map(decisions.STATUS_LABELS),
         changes=[decisions.summarise_changes(pd.DataFrame(
             {"kind": ["promote"] * p + ["demote"] * d + ["watch"] * w}))
@@ -74,7 +83,8 @@ def render_proposal(proposal_id: int) -> None:
     st.subheader(f"Proposal {proposal_id}: {plain(row['title'])}")
     rule = row["rule"]
     st.caption(
-        f"{decisions.STATUS_LABELS[row['status']]}. Proposed by {plain(row['proposed_by'])} on "
+        f"{decisions.STATUS_LABELS[row['status']]}. Proposed by "
+        f"{plain(display_name(row['proposed_by']))} on "
         f"{_when(row['proposed_at'])}. Weights: {selection.describe_weights(row['weights'])}; "
         f"key accounts are {_describe_rule(rule)}.")
     if row["status"] != ProposalStatus.open.value:
@@ -82,7 +92,7 @@ def render_proposal(proposal_id: int) -> None:
         note = f" Note: {plain(row['decision_note'])}" if pd.notna(row["decision_note"]) else ""
         effective = (f", effective {_when(row['effective_on'])}"
                      if row["status"] == ProposalStatus.approved.value else "")
-        st.markdown(f"**{verdict}** by {plain(row['decided_by'])} on "
+        st.markdown(f"**{verdict}** by {plain(display_name(row['decided_by']))} on "
                     f"{_when(row['decided_at'])}{effective}.{note}")
     changes = proposal_changes()
     changes = changes[changes["proposal_id"] == proposal_id]
@@ -197,6 +207,7 @@ def render_designation_history(account_id: int) -> None:
         shown.assign(status=shown["is_key"].map({True: "Key account", False: "Not key"}),
                      watch_until=shown["watch_until"].map(
                          lambda d: "" if pd.isna(d) else f"{d:%d %b %Y}"),
+                     changed_by=shown["changed_by"].map(display_name),
                      proposal=shown["proposal_id"].map(
                          lambda p: "" if pd.isna(p) else f"Proposal {int(p)}")),
         hide_index=True, width="stretch", key=f"account_designations_{account_id}",

@@ -184,3 +184,15 @@ def test_the_portfolio_counts_agreements_and_flags_the_never_offered(demo_db):
     assert sorted(shown["name"]) == sorted(accounts.loc[never[never].index, "name"])
     due = frame_with(at, "next_review", "overdue")
     assert demo.STORY_DECLINING in set(due["name"])
+
+
+def test_proposals_name_who_proposed_and_decided_not_their_e_mail(demo_db):
+    at = run("decisions")
+    assert not at.exception
+    users = store.load_users(db.make_engine(demo_db)).set_index("email")["name"]
+    proposals = store.load_proposals(db.make_engine(demo_db))
+    shown = frame_with(at, "proposed_by", "decided_by")
+    decided = proposals["decided_by"].dropna()
+    assert len(decided) and decided.isin(users.index).all()  # the demo's are users
+    assert sorted(shown["decided_by"].dropna()) == sorted(users.loc[decided])
+    assert not shown["proposed_by"].str.contains("@").any()
