@@ -30,8 +30,9 @@ RETRY_SECONDS = 30.0  # after a failure (say, the database restarts), try again 
 def default_views() -> None:
     """Compute what the pages read on a first visit with their default choices. A page
     visited right after this computes no loader again (tests/pages/test_warm.py)."""
+    if data.accounts().empty:  # nothing imported yet: every page says so and reads nothing
+        return
     today, month = data.today(), data.health_month()
-    data.accounts()
     data.ratings()
     data.stakeholders()
     data.managers()

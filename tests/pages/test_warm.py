@@ -75,3 +75,13 @@ def wait_until(done, timeout_s: float = 120) -> None:
         assert time.monotonic() < deadline, "the warm-up did not finish in time"
         time.sleep(0.1)
 
+
+
+def test_an_empty_database_has_nothing_to_warm_up(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("KAMDASH_DATABASE_URL", url)
+    monkeypatch.setenv("KAMDASH_DEMO", "off")
+    st.cache_data.clear()
+    before = data.computed.copy()
+    warm.default_views()  # no error, and nothing but the accounts read
+    assert {n for n, k in (data.computed - before).items() if k} == {"kamdash.ui.data.accounts"}
