@@ -27,6 +27,8 @@ __all__ = ["default_views", "start"]
 log = get_logger(__name__)  # Streamlit's handler and level: the line shows in the server log
 POLL_SECONDS = 1.0
 RETRY_SECONDS = 30.0  # after a failure (say, the database restarts), try again this much later
+
+
 def default_views() -> None:
     """Compute what the pages read on a first visit with their default choices. A page
     visited right after this computes no loader again (tests/pages/test_warm.py)."""
