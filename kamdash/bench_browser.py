@@ -81,7 +81,7 @@ SETTLE_TIMEOUT_MS = 300_000  # a cold page at 10k accounts on a loaded machine
 
 # The page has settled: connected, the script has run to its end, and nothing is a
 # placeholder (skeleton), left over from the previous run (stale) or still loading.
-_SETTLED_JS = """() => {
+SETTLED_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
   return !!app && app.dataset.testConnectionState === 'CONNECTED'
     && app.dataset.testScriptState === 'notRunning'
@@ -227,13 +227,17 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server(script: Path, database_url: str, log: Path, port: int | None = None,
-                 flags: Sequence[str] = (), env: dict[str, str] | None = None) -> Server:
+                 flags: Sequence[str] = (), env: dict[str, str] | None = None,
+                 today: date | None = TODAY, timeout_s: float = START_TIMEOUT_S) -> Server:
     """``streamlit run script`` on a loopback port, from the project folder (so its
-    .streamlit/config.toml applies), against ``database_url``; returns once it answers."""
+    .streamlit/config.toml applies), against ``database_url``; returns once it answers.
+    Of the KAMDASH_ settings it gets only the database, ``today`` (KAMDASH_TODAY; None: the
+    clock) and ``env``: the caller's own (read-only, ...) stay out."""
     port = port or free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KAMDASH_")}
-    environment.update(KAMDASH_DATABASE_URL=database_url, KAMDASH_TODAY=TODAY.isoformat(),
-                       **(env or {}))
+    environment.update(KAMDASH_DATABASE_URL=database_url, **(env or {}))
+    if today is not None:
+        environment.setdefault("KAMDASH_TODAY", today.isoformat())
     handle = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script),
@@ -242,7 +246,7 @@ def start_server(script: Path, database_url: str, log: Path, port: int | None = 
          "--server.fileWatcherType", "none", *flags],
         cwd=ROOT, env=environment, stdout=handle, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + START_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with {process.returncode}:\n"
@@ -254,7 +258,8 @@ def start_server(script: Path, database_url: str, log: Path, port: int | None = 
         except OSError:
             time.sleep(0.25)
     stop_server(server)
-    raise RuntimeError(f"streamlit did not answer within {START_TIMEOUT_S} s")
+    raise RuntimeError(f"streamlit did not answer within {timeout_s:g} s:\n"
+                       f"{log.read_text(errors='replace')}")
 
 
 def stop_server(server: Server) -> None:
@@ -294,12 +299,12 @@ def chromium():
 def settle(page) -> None:
     """Until the page has settled twice in a row, a quarter second apart (a rerun may start
     right after the first run)."""
-    page.wait_for_function(_SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
     while True:
         page.wait_for_timeout(250)
-        if page.evaluate(_SETTLED_JS):
+        if page.evaluate(SETTLED_JS):
             return
-        page.wait_for_function(_SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
+        page.wait_for_function(SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
 
 
 def visit_ms(browser, url: str) -> float:
@@ -309,7 +314,7 @@ def visit_ms(browser, url: str) -> float:
         page = context.new_page()
         start = time.perf_counter()
         page.goto(url, timeout=SETTLE_TIMEOUT_MS)
-        page.wait_for_function(_SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
+        page.wait_for_function(SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
         ms = (time.perf_counter() - start) * 1000
         settle(page)  # a second run right after the first (query params) counts too
         return max(ms, (time.perf_counter() - start) * 1000 - 250)
@@ -363,7 +368,7 @@ class Mover:
         # From the press to the run's end as the frame arrived (with several sessions, this
         # one's frame may have come while another was awaited), plus drawing the result.
         drawing = time.perf_counter()
-        self.page.wait_for_function(_SETTLED_JS, timeout=SETTLE_TIMEOUT_MS, polling="raf")
+        self.page.wait_for_function(SETTLED_JS, timeout=SETTLE_TIMEOUT_MS, polling="raf")
         return (self.finished_at - start + time.perf_counter() - drawing) * 1000
 
     def move_ms(self) -> float:

@@ -9,29 +9,19 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
+from kamdash import bench_browser
+
 SCRIPT_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 TIMEOUT_MS = 60_000
 
 
-# The page is settled: connected, the script has run to its end, and nothing is a placeholder
-# (skeleton), left over from the previous run (stale) or still loading (spinner).
-_SETTLED_JS = """() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  return !!app && app.dataset.testConnectionState === 'CONNECTED'
-    && app.dataset.testScriptState === 'notRunning'
-    && !!document.querySelector(
-      '[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')
-    && !document.querySelector('[data-testid=stSkeleton], [data-testid=stAppSkeleton], '
-      + '[data-stale=true], [data-testid=stSpinner]');
-}"""
-
-
 def wait_for_app(page: Page) -> None:
-    """Until the page has settled, twice in a row (a rerun may start right after the first)."""
+    """Until the page has settled (``bench_browser.SETTLED_JS``: connected, the run over,
+    nothing stale or loading), twice in a row (a rerun may start right after the first)."""
     for _ in range(2):
-        page.wait_for_function(_SETTLED_JS, timeout=TIMEOUT_MS)
+        page.wait_for_function(bench_browser.SETTLED_JS, timeout=TIMEOUT_MS)
         page.wait_for_timeout(250)
-    page.wait_for_function(_SETTLED_JS, timeout=TIMEOUT_MS)
+    page.wait_for_function(bench_browser.SETTLED_JS, timeout=TIMEOUT_MS)
 
 
 def open_page(page: Page, url: str) -> None:

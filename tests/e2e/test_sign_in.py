@@ -8,7 +8,6 @@ redirect flow: the provider's form takes the e-mail (its ``sub``), which arrives
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -20,23 +19,17 @@ from app_server import start_app, stop_app
 from playwright.sync_api import Page, expect
 from streamlit_page import TIMEOUT_MS, errors_on_page, open_page, screenshot, wait_for_app
 
-from kamdash import db, demo, demo_audit, store
+from kamdash import bench_browser, db, demo, demo_audit, store
 
 DEMO_TODAY = "2026-03-15"
 BOOTSTRAP_ADMIN = "first.admin@kamdash.example"  # in KAMDASH_ADMINS, not yet a user
 UNINVITED = "stranger@elsewhere.example"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """oidc-provider-mock on a free loopback port; its discovery URL."""
-    port = _free_port()
+    port = bench_browser.free_port()
     log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "-p", str(port)],
                                stdout=log, stderr=subprocess.STDOUT)
