@@ -37,6 +37,16 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return dict(session.exec(select(Account.id, Account.name).where(Account.id.in_(ids))).all())
 
 
+def _add_designation(session: Session, actor: Actor, values: dict) -> None:
+    """One designation row and its audit entry, in the caller's transaction."""
+    designation = Designation(**values)
+    session.add(designation)
+    session.flush()
+    record(session, actor, "create", "designation", designation.id,
+           after={k: v for k, v in values.items() if k != "account_id"},
+           account_id=designation.account_id)
+
+
 def create_proposal(engine: Engine, actor: Actor, draft: Draft, changes: Iterable[Change],
                     title: str) -> int:
     """Save a proposal from ``draft`` with every promotion and demotion decided in
@@ -115,12 +125,7 @@ def decide_proposal(engine: Engine, actor: Actor, proposal_id: int, approve: boo
                 raise DecisionRejected(problems)
             for values in decisions.designations_on_approval(changes, effective_on,
                                                             proposal.id, actor.email):
-                designation = Designation(**values)
-                session.add(designation)
-                session.flush()
-                record(session, actor, "create", "designation", designation.id,
-                       after={k: v for k, v in values.items() if k != "account_id"},
-                       account_id=designation.account_id)
+                _add_designation(session, actor, values)
         proposal.status = (ProposalStatus.approved if approve else ProposalStatus.rejected).value
         proposal.decided_by = actor.email
         proposal.decided_at = datetime.now(UTC)
@@ -224,12 +229,7 @@ def record_designations(engine: Engine, actor: Actor, rows: Iterable[dict],
                       "reason": (str(r.get("reason") or "").strip() or None),
                       "changed_by": actor.email, "watch_until": r.get("watch_until"),
                       "proposal_id": None}
-            designation = Designation(**values)
-            session.add(designation)
-            session.flush()
-            record(session, actor, "create", "designation", designation.id,
-                   after={k: v for k, v in values.items() if k != "account_id"},
-                   account_id=designation.account_id)
+            _add_designation(session, actor, values)
         if rows:
             bump_version(session)
     return len(rows)
