@@ -9,7 +9,7 @@ from kamdash.ui import data
 from kamdash.ui.account_picker import plain
 from kamdash.ui.identity import ROLE_WORDS, current_actor, local_mode
 from kamdash.ui.navigation import ensure_app_navigation
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 ensure_app_navigation()
 _SAVED = "users_saved_message"
@@ -58,8 +58,8 @@ if saved and not locked:
     try:
         result = store.save_users(data.engine(), actor, edited)
     except store.UserRejected as exc:
-        st.error("Nothing was saved. Please fix:\n\n"
-                 + "\n".join(f"- {plain(p)}" for p in exc.problems), icon=":material/error:")
+        st.error(problems_text("Nothing was saved. Please fix:", exc.problems),
+                 icon=":material/error:")
     except WRITE_ERRORS as exc:
         st.error(plain(write_failed(exc)), icon=":material/error:")
     else:

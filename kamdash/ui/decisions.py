@@ -16,7 +16,7 @@ from kamdash.ui.activity import data_names
 from kamdash.ui.decisions_data import designations, proposal_changes, proposals
 from kamdash.ui.identity import current_actor
 from kamdash.ui.read_only import writes_disabled
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 __all__ = ["render_designation_history", "render_proposal", "render_proposals"]
 
@@ -154,8 +154,7 @@ def _sign_off_form(proposal_id: int, proposed_by: str) -> None:
         decide_proposal(data.engine(), actor, proposal_id, approve, effective, note,
                         today=data.today(), four_eyes=four_eyes)
     except DecisionRejected as exc:
-        st.error("Nothing was decided:\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems),
-                 icon=":material/error:")
+        st.error(problems_text("Nothing was decided:", exc.problems), icon=":material/error:")
         return
     except (*WRITE_ERRORS, PermissionError) as exc:
         st.error(plain(write_failed(exc) if isinstance(exc, WRITE_ERRORS) else str(exc)),

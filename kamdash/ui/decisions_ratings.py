@@ -13,7 +13,7 @@ from kamdash.ui.account_picker import plain
 from kamdash.ui.decisions_data import latest_ratings
 from kamdash.ui.identity import current_actor
 from kamdash.ui.read_only import writes_disabled
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 __all__ = ["KEY_FILTERS", "filtered_accounts", "render_matrix", "save_grid"]
 
@@ -52,9 +52,9 @@ def save_grid(before: pd.DataFrame, edited: pd.DataFrame, keys: list[str]) -> bo
         added = add_ratings(data.engine(), current_actor(), rows, data.today())
     except RatingsRejected as exc:
         count = len(exc.problems)
-        st.error(f"Nothing was saved: {count} rating{'s' if count != 1 else ''} need"
-                 f"{'s' if count == 1 else ''} fixing.\n\n"
-                 + "\n".join(f"- {plain(p)}" for p in exc.problems), icon=":material/error:")
+        st.error(problems_text(f"Nothing was saved: {count} rating{'s' if count != 1 else ''} "
+                               f"need{'s' if count == 1 else ''} fixing.", exc.problems),
+                 icon=":material/error:")
         return False
     except (*WRITE_ERRORS, PermissionError) as exc:
         st.error(plain(write_failed(exc) if isinstance(exc, WRITE_ERRORS) else str(exc)),

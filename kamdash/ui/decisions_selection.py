@@ -24,7 +24,7 @@ from kamdash.ui.account_picker import plain
 from kamdash.ui.decisions_data import latest_ratings
 from kamdash.ui.identity import current_actor
 from kamdash.ui.read_only import writes_disabled
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 __all__ = ["render_selection_hooks", "scenario_from_state"]
 
@@ -168,8 +168,7 @@ def _draft_form(snapshot: dict) -> None:
     try:
         proposal_id = create_proposal(data.engine(), current_actor(), draft, changes, title)
     except DecisionRejected as exc:
-        st.error("Nothing was proposed:\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems),
-                 icon=":material/error:")
+        st.error(problems_text("Nothing was proposed:", exc.problems), icon=":material/error:")
         return
     except (*WRITE_ERRORS, PermissionError) as exc:
         st.error(plain(write_failed(exc) if isinstance(exc, WRITE_ERRORS) else str(exc)),

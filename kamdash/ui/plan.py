@@ -23,7 +23,7 @@ from kamdash.ui.account_picker import plain
 from kamdash.ui.columns import money_column
 from kamdash.ui.identity import current_actor
 from kamdash.ui.plan_data import plan_tables
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 __all__ = ["plan_sheet", "render_plan"]
 
@@ -43,8 +43,8 @@ def _write(call: Callable[[], object], done: Callable[[object], str]) -> None:
         result = call()
     except plans.PlanEditRejected as exc:
         count = len(exc.problems)
-        st.error(f"Nothing was saved: {count} problem{'s' if count != 1 else ''} to fix.\n\n"
-                 + "\n".join(f"- {plain(p)}" for p in exc.problems), icon=":material/error:")
+        st.error(problems_text(f"Nothing was saved: {count} problem{'s' if count != 1 else ''} "
+                               "to fix.", exc.problems), icon=":material/error:")
         return
     except Refused as exc:
         st.error(plain(str(exc)), icon=":material/lock:")

@@ -16,7 +16,7 @@ from kamdash.ui.account_picker import account_link_column, account_links, plain
 from kamdash.ui.decisions_data import agreements, services
 from kamdash.ui.identity import current_actor
 from kamdash.ui.read_only import writes_disabled
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 __all__ = ["render_account_programme", "render_catalogue", "render_portfolio_programme"]
 
@@ -31,8 +31,7 @@ def _show_message() -> None:
 
 def _failed(exc: Exception) -> None:
     if isinstance(exc, ProgrammeRejected):
-        st.error("Nothing was saved:\n\n" + "\n".join(f"- {plain(p)}" for p in exc.problems),
-                 icon=":material/error:")
+        st.error(problems_text("Nothing was saved:", exc.problems), icon=":material/error:")
     elif isinstance(exc, WRITE_ERRORS):
         st.error(plain(write_failed(exc)), icon=":material/error:")
     else:

@@ -9,7 +9,7 @@ from kamdash import roles, store
 from kamdash.ui import data
 from kamdash.ui.account_picker import plain
 from kamdash.ui.identity import current_actor
-from kamdash.ui.writes import WRITE_ERRORS, write_failed
+from kamdash.ui.writes import WRITE_ERRORS, problems_text, write_failed
 
 __all__ = ["editable_stakeholders", "render_editor", "save_edits", "show_saved_message"]
 
@@ -73,12 +73,9 @@ def save_edits(account_id: int, edited: pd.DataFrame) -> bool:
         result = store.save_stakeholders(data.engine(), account_id, edited, current_actor())
     except store.StakeholderEditRejected as exc:
         count = len(exc.problems)
-        st.error(
-            f"Nothing was saved: {count} value{'s' if count != 1 else ''} need"
-            f"{'s' if count == 1 else ''} fixing.\n\n"
-            + "\n".join(f"- {plain(p)}" for p in exc.problems),
-            icon=":material/error:",
-        )
+        st.error(problems_text(f"Nothing was saved: {count} value{'s' if count != 1 else ''} "
+                               f"need{'s' if count == 1 else ''} fixing.", exc.problems),
+                 icon=":material/error:")
         return False
     except WRITE_ERRORS as exc:
         st.error(plain(write_failed(exc)), icon=":material/error:")

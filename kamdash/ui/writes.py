@@ -4,10 +4,13 @@ was saved."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.exc import SQLAlchemyError
 
 from kamdash import db, store
 from kamdash.identity import Refused
+from kamdash.ui.account_picker import plain
 
 # Catch these around every call that writes: anything else is a bug and should be seen.
 WRITE_ERRORS = (store.ReadOnlyError, Refused, SQLAlchemyError)
@@ -25,3 +28,9 @@ def write_failed(exc: Exception) -> str:
                 "Try again in a moment.")
     return ("The database could not save this, so nothing was saved. If it happens again, "
             f"check that the database is running. ({cause})")
+
+
+def problems_text(heading: str, problems: Iterable[str]) -> str:
+    """A refused save's message: ``heading``, then each problem as a list item, shown as text
+    (never as Markdown the user typed)."""
+    return heading + "\n\n" + "\n".join(f"- {plain(p)}" for p in problems)
